@@ -1,0 +1,188 @@
+import { ModelContext, key } from './context';
+import { computeAccess } from './iam';
+import { readManifest, MANIFEST_KIND } from './manifest';
+import { readStoreSettings } from './settings';
+import { readContainers } from './containers';
+import { block, literal } from './refs';
+import { accountOf } from './accounts';
+import {
+  CUSTODY_ROLES,
+  TAG_APP,
+  TAG_KEY,
+  TAG_ROLE,
+  type Container,
+  type CustodyModel,
+  type CustodyRole,
+  type Grant,
+  type KeyCopy,
+  type KmsKey,
+  type Manifest,
+  type Principal,
+  type ProviderInfo,
+  type Store,
+  type TfDocument,
+  type TfResource,
+  type Unknown,
+} from './types';
+
+export { MANIFEST_KIND };
+
+const STORE_TYPES: Record<string, Store['kind']> = {
+  aws_s3_bucket: 's3',
+  aws_secretsmanager_secret: 'secretsmanager',
+  aws_ssm_parameter: 'ssm',
+};
+
+/** Tags of a resource, with the provider's `default_tags` merged under them. */
+export function tagsOf(ctx: ModelContext, r: TfResource): Record<string, string> {
+  const out: Record<string, string> = {};
+  const provider = ctx.provider(r.stack, r.provider);
+  const defaults = block(provider?.values.default_tags)?.tags;
+  for (const src of [defaults, r.values.tags_all, r.values.tags, r.values.labels]) {
+    if (src && typeof src === 'object' && !Array.isArray(src)) {
+      for (const [k, v] of Object.entries(src as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+    }
+  }
+  // docker labels are a list of { label, value } blocks.
+  if (Array.isArray(r.values.labels)) {
+    for (const l of r.values.labels as { label?: unknown; value?: unknown }[]) {
+      if (typeof l?.label === 'string' && typeof l.value === 'string') out[l.label] = l.value;
+    }
+  }
+  return out;
+}
+
+function isRole(v: string | undefined): v is CustodyRole {
+  return v !== undefined && (CUSTODY_ROLES as readonly string[]).includes(v);
+}
+
+/** Build the one custody model from any number of stack documents. */
+export function buildModel(documents: readonly TfDocument[]): CustodyModel {
+  const ctx = new ModelContext(documents);
+  const unknowns: Unknown[] = [];
+
+  const manifests: Manifest[] = [];
+  for (const r of ctx.ofType('terraform_data')) {
+    const m = readManifest(r);
+    if (m) manifests.push(m);
+  }
+
+  // Stores: tagged managed resources, plus data sources the manifest adopts.
+  const stores: Store[] = [];
+  const storeIndex = new Map<string, Store>();
+  const addStore = (r: TfResource, role: CustodyRole, keyId: string | undefined, app: string | undefined, adopted: boolean) => {
+    const kind = STORE_TYPES[r.type] ?? 'other';
+    const name = literal(r.values.bucket) ?? literal(r.values.name);
+    const namePrefix = literal(r.values.bucket_prefix) ?? literal(r.values.name_prefix);
+    if (!name && !namePrefix && !adopted) {
+      unknowns.push({ stack: r.stack, address: r.address, what: 'store name is only known after apply' });
+    }
+    const s: Store = {
+      id: key(r.stack, r.address),
+      stack: r.stack,
+      address: r.address,
+      kind,
+      role,
+      key: keyId,
+      app,
+      name,
+      namePrefix,
+      adopted,
+      account: ctx.accountOfResource(r),
+      settings: readStoreSettings(ctx, r),
+      resource: r,
+    };
+    stores.push(s);
+    storeIndex.set(s.id, s);
+  };
+  for (const r of ctx.resources) {
+    if (r.mode !== 'managed' || !(r.type in STORE_TYPES)) continue;
+    const tags = tagsOf(ctx, r);
+    const role = tags[TAG_ROLE];
+    if (isRole(role) && role !== 'drill') addStore(r, role, tags[TAG_KEY], tags[TAG_APP], false);
+  }
+  for (const m of manifests) {
+    for (const a of m.adoptedStores) {
+      const r = ctx.resource(m.stack, a.address);
+      if (r && !storeIndex.has(key(r.stack, r.address))) addStore(r, a.role, a.key, a.app, true);
+      if (!r) unknowns.push({ stack: m.stack, address: a.address, what: 'the manifest adopts a store that is not in the configuration' });
+    }
+  }
+
+  const kmsKeys: KmsKey[] = ctx.ofType('aws_kms_key').map((r) => ({
+    id: key(r.stack, r.address),
+    stack: r.stack,
+    address: r.address,
+    rotation: typeof r.values.enable_key_rotation === 'boolean' ? r.values.enable_key_rotation : undefined,
+    account: ctx.accountOfResource(r),
+    resource: r,
+  }));
+
+  const containers: Container[] = readContainers(ctx, (r) => tagsOf(ctx, r));
+
+  const { principals, grants } = computeAccess(ctx, stores, kmsKeys, (r) => tagsOf(ctx, r));
+
+  const copies: KeyCopy[] = [];
+  for (const s of stores) {
+    if (!s.key || (s.role !== 'key-backup' && s.role !== 'key-store')) continue;
+    copies.push({
+      key: s.key,
+      kind: s.role === 'key-backup' ? 'backup' : 'hot',
+      medium: s.kind,
+      location: s.name ?? s.namePrefix ?? s.address,
+      offsite: s.role === 'key-backup',
+      store: s.id,
+      stack: s.stack,
+      address: s.address,
+    });
+  }
+  for (const m of manifests) {
+    for (const k of m.keys) {
+      for (const c of k.copies) {
+        copies.push({ key: k.id, generation: c.generation, kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite, custodian: c.custodian, stack: m.stack, address: m.address });
+      }
+    }
+  }
+
+  const providers: ProviderInfo[] = ctx.allProviders().map((p) => ({
+    stack: p.stack,
+    key: p.key,
+    type: p.type,
+    account: accountOf(p, p.stack),
+    host: literal(p.values.host),
+    values: p.values,
+  }));
+
+  const principalIndex = new Map<string, Principal>(principals.map((p) => [p.id, p]));
+
+  return {
+    documents,
+    resources: ctx.resources,
+    stores,
+    kmsKeys,
+    principals,
+    grants: dedupeGrants(grants),
+    containers,
+    manifests,
+    copies,
+    providers,
+    unknowns,
+    multiStack: ctx.multiStack,
+    storeById: (id) => storeIndex.get(id),
+    principalById: (id) => principalIndex.get(id),
+    resource: (stack, address) => ctx.resource(stack, address),
+    referencesOf: (stack, value) => ctx.referencesOf(stack, value),
+  };
+}
+
+function dedupeGrants(grants: Grant[]): Grant[] {
+  const seen = new Set<string>();
+  const out: Grant[] = [];
+  for (const g of grants) {
+    const k = `${g.principal}|${g.store}|${g.access}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(g);
+  }
+  return out;
+}

@@ -1,0 +1,127 @@
+/**
+ * Reading Terraform expressions as cdktf writes them: `${aws_s3_bucket.keys.arn}`,
+ * `${data.aws_iam_policy_document.p.json}`, cross-stack remote-state outputs.
+ * We never evaluate HCL; we only need to know which addresses an expression points at.
+ */
+
+/** A reference found inside `${...}`. */
+export interface RawRef {
+  /** `aws_s3_bucket.keys` or `data.aws_iam_policy_document.p` (with module prefix if any). */
+  readonly address: string;
+  /** First attribute after the address (`arn`, `id`, `json`, `outputs`). */
+  readonly attr?: string;
+  /** Remaining attribute path (e.g. the output name after `outputs`). */
+  readonly path: readonly string[];
+}
+
+const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'terraform', 'module']);
+
+// type.name[index].attr.attr... ; types always hold an underscore except terraform_data's peers.
+const REF_RE = /(?<![\w.-])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)((?:\[[^\]]*\])?)((?:\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?)*)/g;
+
+/** True when a string holds an interpolation. */
+export function isExpression(v: unknown): v is string {
+  return typeof v === 'string' && v.includes('${');
+}
+
+/** The bodies of every `${...}` in a string, with nested braces balanced. */
+export function interpolations(s: string): string[] {
+  const out: string[] = [];
+  let i = s.indexOf('${');
+  while (i >= 0) {
+    let depth = 0;
+    let j = i + 2;
+    for (; j < s.length; j++) {
+      const c = s[j];
+      if (c === '{') depth++;
+      else if (c === '}') {
+        if (depth === 0) break;
+        depth--;
+      }
+    }
+    out.push(s.slice(i + 2, j));
+    i = s.indexOf('${', j + 1);
+  }
+  return out;
+}
+
+/** Every resource/data reference inside a value (strings, arrays and objects, recursively). */
+export function extractRefs(value: unknown, into: RawRef[] = []): RawRef[] {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return into;
+    for (const body of interpolations(value)) {
+      for (const m of body.matchAll(REF_RE)) {
+        const isData = Boolean(m[1]);
+        const type = m[2];
+        if (!isData && NOT_RESOURCES.has(type)) continue;
+        const rest = (m[5] ?? '')
+          .split('.')
+          .filter(Boolean)
+          .map((p) => p.replace(/\[.*$/, ''));
+        into.push({ address: `${isData ? 'data.' : ''}${type}.${m[3]}`, attr: rest[0], path: rest.slice(1) });
+      }
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) extractRefs(v, into);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) extractRefs(v, into);
+  }
+  return into;
+}
+
+/**
+ * When the whole string is one reference (`${aws_s3_bucket.k.arn}`), return it together
+ * with any literal suffix (`${aws_s3_bucket.k.arn}/*` gives suffix `/*`).
+ */
+export function singleRef(value: string): { ref: RawRef; prefix: string; suffix: string } | undefined {
+  const start = value.indexOf('${');
+  if (start < 0) return undefined;
+  const bodies = interpolations(value);
+  if (bodies.length !== 1) return undefined;
+  const body = bodies[0].trim();
+  const refs = extractRefs('${' + body + '}');
+  if (refs.length !== 1) return undefined;
+  // Only a bare reference counts; a function call around it may change the value.
+  if (!/^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?(\.[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?)*$/.test(body)) return undefined;
+  const end = start + 2 + bodies[0].length + 1;
+  return { ref: refs[0], prefix: value.slice(0, start), suffix: value.slice(end) };
+}
+
+/** Nested blocks appear as an object or as a list of objects; always give a list. */
+export function blocks(v: unknown): Record<string, unknown>[] {
+  if (Array.isArray(v)) return v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object');
+  if (v && typeof v === 'object') return [v as Record<string, unknown>];
+  return [];
+}
+
+/** First block of a nested block attribute. */
+export function block(v: unknown): Record<string, unknown> | undefined {
+  return blocks(v)[0];
+}
+
+/** A string list attribute (a single string is a list of one). */
+export function strings(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  if (typeof v === 'string') return [v];
+  return [];
+}
+
+/** A literal string (no interpolation), else undefined. */
+export function literal(v: unknown): string | undefined {
+  return typeof v === 'string' && !v.includes('${') ? v : undefined;
+}
+
+/** A number or a numeric literal string. */
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/** A boolean or a boolean literal string. */
+export function bool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}

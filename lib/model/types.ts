@@ -1,0 +1,330 @@
+/**
+ * The custody model: one normalized view of everything the rules look at, built from
+ * Terraform JSON (cdk.tf.json as cdktf writes it) or from a `terraform show -json` plan.
+ * Rules are pure functions of this model; they never see construct objects.
+ */
+
+/** The custody roles of DESIGN.md §5, carried by the `custody:role` tag. */
+export type CustodyRole = 'db-backup' | 'key-backup' | 'key-store' | 'drill';
+
+export const CUSTODY_ROLES: readonly CustodyRole[] = ['db-backup', 'key-backup', 'key-store', 'drill'];
+
+/** Tag and label names of the contract in DESIGN.md §5. */
+export const TAG_ROLE = 'custody:role';
+export const TAG_KEY = 'custody:key';
+export const TAG_APP = 'custody:app';
+
+/**
+ * One Terraform resource or data source, normalized. Values are as written in the
+ * configuration: `${...}` strings stay strings; the resolver in `refs.ts` reads them.
+ */
+export interface TfResource {
+  /** Stack (cdktf stack name, or the label the CLI gives an input file). */
+  readonly stack: string;
+  /** `managed` for resources, `data` for data sources. */
+  readonly mode: 'managed' | 'data';
+  /** Resource type, e.g. `aws_s3_bucket`. */
+  readonly type: string;
+  /** Resource name, e.g. `keys`. */
+  readonly name: string;
+  /** Terraform address without the stack, e.g. `aws_s3_bucket.keys`, `module.m.aws_iam_user.u[0]`. */
+  readonly address: string;
+  /** Module path prefix (`module.a.module.b`), empty at the root. */
+  readonly module: string;
+  /** Attribute values, as written in the configuration or as planned. */
+  readonly values: Record<string, unknown>;
+  /** Provider configuration key: `aws`, `aws.keys`, `docker.scratch`. */
+  readonly provider: string;
+  /** Source file and line of the block, where the input format allows it (for SARIF). */
+  readonly location?: SourceLocation;
+}
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A provider configuration of one stack. */
+export interface TfProvider {
+  readonly stack: string;
+  /** `aws` or `aws.alias`. */
+  readonly key: string;
+  /** Provider type, `aws`, `docker`, ... */
+  readonly type: string;
+  readonly alias?: string;
+  readonly values: Record<string, unknown>;
+}
+
+/** One input document: one stack's Terraform configuration. */
+export interface TfDocument {
+  readonly stack: string;
+  /** Where it came from (a path), for messages. */
+  readonly source: string;
+  readonly resources: readonly TfResource[];
+  readonly providers: readonly TfProvider[];
+  /** Backend type and its configuration, if any. */
+  readonly backend?: { readonly type: string; readonly config: Record<string, unknown> };
+  /** Outputs by name: their value expressions. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+/** An addressable thing in the model, qualified by stack. */
+export interface Ref {
+  readonly stack: string;
+  readonly address: string;
+}
+
+/** A place that holds DB backups or key copies: a bucket, a secret, an SSM parameter. */
+export interface Store {
+  readonly id: string;
+  readonly stack: string;
+  readonly address: string;
+  readonly kind: 's3' | 'secretsmanager' | 'ssm' | 'other';
+  readonly role: CustodyRole;
+  /** `custody:key` tag. */
+  readonly key?: string;
+  /** `custody:app` tag. */
+  readonly app?: string;
+  /** Bucket / secret / parameter name when known at synth time. */
+  readonly name?: string;
+  /** Name prefix (bucket_prefix, name_prefix) when only that is known. */
+  readonly namePrefix?: string;
+  /** True when the store is adopted through a data source rather than managed. */
+  readonly adopted: boolean;
+  /** Account context (see accounts.ts). */
+  readonly account: string;
+  /** Store-level settings the hardening rules read. */
+  readonly settings: StoreSettings;
+  readonly resource: TfResource;
+}
+
+/** Settings read off the bucket and its companion resources. Unknown is `undefined`. */
+export interface StoreSettings {
+  readonly versioning?: boolean;
+  readonly objectLock?: { readonly enabled: boolean; readonly mode?: string; readonly days?: number };
+  readonly publicAccessBlock?: boolean;
+  readonly tlsOnly?: boolean;
+  readonly sseKms?: boolean;
+  /** KMS key the store encrypts with (resolved address or literal ARN). */
+  readonly kmsKey?: string;
+  readonly ownerEnforced?: boolean;
+  /** Longest object lifetime in days (lifecycle expiration), undefined = kept forever. */
+  readonly currentExpirationDays?: number;
+  /** Days noncurrent versions are kept, undefined = kept forever. */
+  readonly noncurrentExpirationDays?: number;
+  /** Whether the bucket policy denies object deletes to writers. */
+  readonly denyDeleteToWriters?: boolean;
+  /** Addresses of companion resources, for findings. */
+  readonly companions: Readonly<Record<string, string>>;
+}
+
+/** One copy of a key, Terraform-managed or declared in the manifest. */
+export interface KeyCopy {
+  readonly key: string;
+  readonly generation?: number;
+  /** `hot`, `cold`, `offsite`... free text kind from the manifest, or derived. */
+  readonly kind: string;
+  /** Medium: `host-file`, `disk`, `nas`, `s3`, `secretsmanager`, `ssm`, `paper`, ... */
+  readonly medium: string;
+  readonly location: string;
+  readonly offsite: boolean;
+  readonly custodian?: string;
+  /** Store id when Terraform-managed. */
+  readonly store?: string;
+  readonly stack: string;
+  readonly address: string;
+}
+
+/** The custody manifest a stack carries (a `terraform_data` resource named by MANIFEST_TYPE). */
+export interface Manifest {
+  readonly stack: string;
+  readonly address: string;
+  readonly keys: readonly ManifestKey[];
+  readonly drills: readonly ManifestDrill[];
+  readonly suppressions: readonly ManifestSuppression[];
+  /** Stores adopted through data sources, which cannot carry tags themselves. */
+  readonly adoptedStores: readonly ManifestAdoptedStore[];
+}
+
+export interface ManifestAdoptedStore {
+  /** Address of the data source (or resource) in this stack. */
+  readonly address: string;
+  readonly role: CustodyRole;
+  readonly key?: string;
+  readonly app?: string;
+}
+
+export interface ManifestKey {
+  readonly id: string;
+  readonly app: string;
+  readonly profile?: string;
+  readonly fingerprint?: string;
+  readonly hostPath?: string;
+  readonly hostFile?: { readonly path: string; readonly mode: string; readonly owner: string; readonly group: string; readonly dirMode: string; readonly deployCheck: boolean };
+  readonly copies: readonly ManifestCopy[];
+  readonly generations?: readonly ManifestGeneration[];
+  /** Longest DB-backup retention the key must outlive, in days, if declared. */
+  readonly dbRetentionDays?: number;
+}
+
+export interface ManifestCopy {
+  readonly kind: string;
+  readonly medium: string;
+  readonly location: string;
+  readonly offsite: boolean;
+  readonly custodian?: string;
+  readonly generation?: number;
+}
+
+export interface ManifestGeneration {
+  readonly generation: number;
+  readonly state: 'active' | 'rotating' | 'retired';
+  readonly keepUntil?: string;
+  readonly fingerprint?: string;
+  readonly hostPath?: string;
+  readonly copies: readonly ManifestCopy[];
+  /** Address of the offsite backup object, if Terraform manages it. */
+  readonly offsiteObject?: string;
+}
+
+export interface ManifestDrill {
+  readonly id: string;
+  readonly key: string;
+  readonly schedule?: string;
+  readonly timezone?: string;
+  readonly intervalDays?: number;
+  readonly restoreAgeDays?: number;
+  /** Where the drill takes the key from: a store id/address, or `hot`. */
+  readonly keySource?: string;
+  readonly keySourcePath?: string;
+  readonly dockerProvider?: string;
+  readonly alarm?: boolean;
+  readonly log?: boolean;
+  readonly nextRun?: string;
+}
+
+export interface ManifestSuppression {
+  readonly id: string;
+  readonly reason: string;
+  readonly owner?: string;
+  readonly expires?: string;
+  /** Address or construct-path prefix the suppression covers; empty = whole stack. */
+  readonly scope: string;
+}
+
+/** An IAM identity that can act: user, role, or an external ARN seen in a policy. */
+export interface Principal {
+  readonly id: string;
+  readonly stack: string;
+  readonly address: string;
+  readonly kind: 'user' | 'role' | 'external' | 'service';
+  readonly name?: string;
+  readonly account: string;
+  /** Custody role of the principal if tagged. */
+  readonly role?: CustodyRole;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** What a principal may do to a store. */
+export type Access = 'read' | 'write' | 'delete' | 'decrypt' | 'admin';
+export const ACCESS_LEVELS: readonly Access[] = ['read', 'write', 'delete', 'decrypt', 'admin'];
+
+/** One effective grant: principal P may do `access` on store S, and why. */
+export interface Grant {
+  readonly principal: string;
+  readonly store: string;
+  readonly access: Access;
+  /** How: the chain that gives it, e.g. `group ops → policy admin (AdministratorAccess)`. */
+  readonly via: string;
+}
+
+/** A KMS key. */
+export interface KmsKey {
+  readonly id: string;
+  readonly stack: string;
+  readonly address: string;
+  readonly rotation?: boolean;
+  readonly account: string;
+  readonly resource: TfResource;
+}
+
+/** A container or service that runs the app (docker_container, docker_service, ...). */
+export interface Container {
+  readonly id: string;
+  readonly stack: string;
+  readonly address: string;
+  readonly kind: 'docker_container' | 'docker_service' | 'ecs_task' | 'other';
+  readonly image?: string;
+  /** Environment as name → value (value may be an unresolved expression). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly command: readonly string[];
+  readonly entrypoint: readonly string[];
+  readonly mounts: readonly Mount[];
+  readonly provider: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly resource: TfResource;
+}
+
+export interface Mount {
+  readonly source?: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+  readonly type: 'bind' | 'volume' | 'secret' | 'tmpfs' | 'upload';
+}
+
+/** A docker provider or other host-level provider configuration, for drill isolation. */
+export interface ProviderInfo {
+  readonly stack: string;
+  readonly key: string;
+  readonly type: string;
+  readonly account: string;
+  /** docker host, when docker. */
+  readonly host?: string;
+  readonly values: Record<string, unknown>;
+}
+
+/** The whole model. */
+export interface CustodyModel {
+  readonly documents: readonly TfDocument[];
+  readonly resources: readonly TfResource[];
+  readonly stores: readonly Store[];
+  readonly kmsKeys: readonly KmsKey[];
+  readonly principals: readonly Principal[];
+  readonly grants: readonly Grant[];
+  readonly containers: readonly Container[];
+  readonly manifests: readonly Manifest[];
+  readonly copies: readonly KeyCopy[];
+  readonly providers: readonly ProviderInfo[];
+  /** Facts the model could not decide (unknown values); rules turn relevant ones into findings. */
+  readonly unknowns: readonly Unknown[];
+  /** Look-ups. */
+  storeById(id: string): Store | undefined;
+  principalById(id: string): Principal | undefined;
+  resource(stack: string, address: string): TfResource | undefined;
+  /** Resolve an expression to the model addresses it references (stack-qualified). */
+  referencesOf(stack: string, value: unknown): Ref[];
+  /** True when more than one stack is in the model (addresses are then stack-qualified). */
+  readonly multiStack: boolean;
+}
+
+export interface Unknown {
+  readonly stack: string;
+  readonly address: string;
+  readonly what: string;
+}
+
+/** A rule's result. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** Terraform address; stack-qualified (`stack/address`) when several stacks. */
+  readonly address: string;
+  readonly stack: string;
+  readonly message: string;
+  readonly fix: string;
+  readonly suppressed: boolean;
+  readonly reason?: string;
+  readonly location?: SourceLocation;
+}
+
+export type Severity = 'error' | 'warning';

@@ -1,0 +1,114 @@
+import { qualify } from '../model/context';
+import { constructPath } from '../model/load';
+import type { CustodyModel, Finding, ManifestSuppression } from '../model/types';
+import type { CustodyRule, RuleViolation } from './rule';
+
+/** Id of the engine's own finding for a suppression that cannot be honoured. */
+export const SUPPRESSION_INVALID = 'KC090';
+/** Id of the engine's own finding for a suppression that matched nothing. */
+export const SUPPRESSION_UNUSED = 'KC091';
+export const MIN_REASON_LENGTH = 10;
+
+export interface EngineOptions {
+  /** The date suppressions expire against (ISO `YYYY-MM-DD`); today by default. */
+  readonly today?: string;
+}
+
+/** A suppression as the engine sees it, with where it was declared. */
+export interface LocatedSuppression extends ManifestSuppression {
+  readonly stack: string;
+  readonly manifest: string;
+}
+
+export interface CheckResult {
+  readonly findings: Finding[];
+  readonly suppressions: (LocatedSuppression & { used: number; valid: boolean; problem?: string })[];
+}
+
+function coversViolation(model: CustodyModel, s: LocatedSuppression, v: RuleViolation): boolean {
+  if (s.stack !== v.stack) return false;
+  if (s.scope === '') return true;
+  if (v.address === s.scope || v.address.startsWith(`${s.scope}.`)) return true;
+  const r = model.resource(v.stack, v.address);
+  const path = r ? constructPath(r.values) : undefined;
+  return path !== undefined && (path === s.scope || path.startsWith(`${s.scope}/`));
+}
+
+/**
+ * Run the rules over the model and apply the suppressions the manifests declare. This is
+ * the one place findings are made: the synth-time check and the CLI both call it.
+ */
+export function runRules(model: CustodyModel, rules: readonly CustodyRule[], options: EngineOptions = {}): CheckResult {
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const suppressions = model.manifests.flatMap((m) =>
+    m.suppressions.map((s) => {
+      const rule = byId.get(s.id);
+      let problem: string | undefined;
+      if (s.reason.trim().length < MIN_REASON_LENGTH) problem = `its reason "${s.reason}" is shorter than ${MIN_REASON_LENGTH} characters`;
+      else if (rule && !rule.suppressible) problem = `${s.id} cannot be suppressed`;
+      else if (s.expires && s.expires < today) problem = `it expired on ${s.expires}`;
+      return { ...s, stack: m.stack, manifest: m.address, used: 0, valid: problem === undefined, problem };
+    }),
+  );
+
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    for (const v of rule.check(model)) {
+      const match = rule.suppressible ? suppressions.find((s) => s.valid && s.id === rule.id && coversViolation(model, s, v)) : undefined;
+      if (match) match.used++;
+      findings.push({
+        ruleId: rule.id,
+        severity: v.severity ?? rule.severity,
+        address: qualify(model.multiStack, v.stack, v.address),
+        stack: v.stack,
+        message: v.message,
+        fix: v.fix ?? rule.fix,
+        suppressed: match !== undefined,
+        reason: match?.reason,
+        location: v.location,
+      });
+    }
+  }
+
+  for (const s of suppressions) {
+    if (!s.valid) {
+      findings.push({
+        ruleId: SUPPRESSION_INVALID,
+        severity: 'error',
+        address: qualify(model.multiStack, s.stack, s.manifest),
+        stack: s.stack,
+        message: `suppression of ${s.id}${s.scope ? ` on ${s.scope}` : ''} cannot be honoured: ${s.problem}`,
+        fix: s.problem?.includes('expired')
+          ? `fix the finding, or renew the suppression with a new \`expires\` date and a reason that still holds`
+          : s.problem?.includes('cannot be suppressed')
+            ? `remove the suppression and fix the finding; ${s.id} guards against losing or leaking the key outright`
+            : `give a reason of at least ${MIN_REASON_LENGTH} characters that says why the risk is accepted`,
+        suppressed: false,
+      });
+    } else if (s.used === 0) {
+      findings.push({
+        ruleId: SUPPRESSION_UNUSED,
+        severity: 'warning',
+        address: qualify(model.multiStack, s.stack, s.manifest),
+        stack: s.stack,
+        message: `suppression of ${s.id}${s.scope ? ` on ${s.scope}` : ''} matched no finding`,
+        fix: 'remove the suppression so that it cannot hide a future finding',
+        suppressed: false,
+      });
+    }
+  }
+  findings.sort((a, b) => (a.ruleId === b.ruleId ? a.address.localeCompare(b.address) : a.ruleId.localeCompare(b.ruleId)));
+  return { findings, suppressions };
+}
+
+/** Unsuppressed errors (and warnings when strict): what makes synth or the CLI fail. */
+export function blocking(findings: readonly Finding[], strict = false): Finding[] {
+  return findings.filter((f) => !f.suppressed && (f.severity === 'error' || strict));
+}
+
+/** The one-line form used at synth time and by the text report. */
+export function formatFinding(f: Finding): string {
+  const bare = f.address.startsWith(`${f.stack}/`) ? f.address.slice(f.stack.length + 1) : f.address;
+  return `${f.ruleId} ${bare} (stack ${f.stack}) ${f.message}; fix: ${f.fix}`;
+}
