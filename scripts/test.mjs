@@ -19,11 +19,23 @@ let skipped = 0;
 if (existsSync(out)) {
   const r = JSON.parse(readFileSync(out, 'utf8'));
   passed = r.numPassedTests ?? 0;
-  failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+  // numFailedTestSuites counts every describe block around a failed test too, so count only the
+  // files that failed without a failed test (import/collection errors, failing hooks) on top.
+  const brokenFiles = (r.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+  ).length;
+  failed = (r.numFailedTests ?? 0) + brokenFiles;
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 } else {
   failed = 1;
 }
 if (res.status !== 0 && failed === 0) failed = 1;
+// Steps that failed before the tests (set by .ci/run: install, typecheck, lint) count as failures
+// here so that the one summary line CI reads cannot say "0 failed" after a red typecheck.
+const failedSteps = (process.env.KEY_CUSTODY_CI_FAILED_STEPS ?? '').split(/\s+/).filter(Boolean);
+if (failedSteps.length) {
+  process.stdout.write(`\nfailed before the tests: ${failedSteps.join(', ')}\n`);
+  failed += failedSteps.length;
+}
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 ? 1 : 0);
