@@ -91,7 +91,7 @@ export class KeyCustodyCheck {
     }
     if (this.options.reports !== false) {
       mkdirSync(this.app.outdir, { recursive: true });
-      writeReports(this.app.outdir, model, result, (stack) => this.app.manifest.forStack(this.stackNamed(stack)).workingDirectory);
+      writeReports(this.app.outdir, model, result, (stack: string) => this.app.manifest.forStack(this.stackNamed(stack)).workingDirectory);
       this.annotateWarnings(result);
     }
     return [];

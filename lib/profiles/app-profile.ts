@@ -1,0 +1,55 @@
+/**
+ * What an application needs from its master key: how the key is encoded, how the key
+ * FILE is handed to it, which variables and flags must never carry the key, and where it
+ * reports readiness. The field notes in shared/seeds are the source of each built-in.
+ */
+
+/** How the key's bytes look in its file. */
+export type KeyEncoding =
+  /** Exactly `length` printable ASCII characters, no trailing newline (Zitadel: 32). */
+  | { readonly kind: 'ascii'; readonly length: number }
+  /** `length` hex characters (ServOS/ACT: 64 for 32 bytes); a trailing newline is tolerated. */
+  | { readonly kind: 'hex'; readonly length: number };
+
+/** How the app is told where the key file is. */
+export type KeyPassing =
+  /** A command-line flag followed by the path, e.g. `--masterkeyFile /run/secrets/masterkey`. */
+  | { readonly kind: 'flag'; readonly flag: string }
+  /** An environment variable holding the PATH, e.g. `SERVOS_MASTER_KEY_FILE=/run/secrets/...`. */
+  | { readonly kind: 'env'; readonly variable: string };
+
+export interface AppProfile {
+  /** Profile name: `zitadel`, `servos`, `act`, or a generic profile's name. */
+  readonly name: string;
+  /** The key's encoding in its file. */
+  readonly encoding: KeyEncoding;
+  /** How the key file's path reaches the app. */
+  readonly passing: KeyPassing;
+  /** Environment variables that must never carry the key itself. */
+  readonly forbiddenEnv: readonly string[];
+  /** Command-line flags that must never appear: they carry the key, or read it from the environment. */
+  readonly forbiddenFlags: readonly string[];
+  /** Default file name of the key under `/run/secrets/` inside the container. */
+  readonly secretName: string;
+  /** HTTP path that answers 200 once the app has started with the right key. */
+  readonly readinessPath: string;
+  /** Whether the app refuses to boot with the wrong key (ServOS/ACT integrity canary). */
+  readonly integrityCanary: boolean;
+  /** The app's default HTTP port, for readiness checks. */
+  readonly port: number;
+  /** Default container image. */
+  readonly image?: string;
+  /** Default arguments before the key flag, e.g. Zitadel's `start-from-init`. */
+  readonly baseCommand: readonly string[];
+}
+
+/** The container path the key is mounted at for a profile. */
+export function secretPath(profile: AppProfile, name = profile.secretName): string {
+  return `/run/secrets/${name}`;
+}
+
+/** The argv and env that pass the key file at `path` as the profile says: by path only. */
+export function keyArguments(profile: AppProfile, path: string): { command: string[]; env: Record<string, string> } {
+  if (profile.passing.kind === 'flag') return { command: [profile.passing.flag, path], env: {} };
+  return { command: [], env: { [profile.passing.variable]: path } };
+}

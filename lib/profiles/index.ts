@@ -1,0 +1,115 @@
+import type { AppProfile } from './app-profile';
+
+export * from './app-profile';
+
+/**
+ * Zitadel v4: the key is exactly 32 ASCII characters with no trailing newline (a newline
+ * makes 33 bytes and setup fails); it is read from `--masterkeyFile`; `ZITADEL_MASTERKEY`,
+ * `--masterkey` and `--masterkeyFromEnv` put it where `ps` and compose files show it.
+ */
+export const ZITADEL: AppProfile = {
+  name: 'zitadel',
+  encoding: { kind: 'ascii', length: 32 },
+  passing: { kind: 'flag', flag: '--masterkeyFile' },
+  forbiddenEnv: ['ZITADEL_MASTERKEY'],
+  forbiddenFlags: ['--masterkey', '--masterkeyFromEnv'],
+  secretName: 'masterkey',
+  readinessPath: '/debug/readyok',
+  integrityCanary: false,
+  port: 8080,
+  image: 'ghcr.io/zitadel/zitadel:v4.13.0',
+  baseCommand: ['start-from-init', '--tlsMode', 'external'],
+};
+
+/** ServOS: a 32-byte key as 64 hex characters, passed by `SERVOS_MASTER_KEY_FILE`; boots only with the right key. */
+export const SERVOS: AppProfile = {
+  name: 'servos',
+  encoding: { kind: 'hex', length: 64 },
+  passing: { kind: 'env', variable: 'SERVOS_MASTER_KEY_FILE' },
+  forbiddenEnv: ['SERVOS_MASTER_KEY'],
+  forbiddenFlags: [],
+  secretName: 'servos_master_key',
+  readinessPath: '/health',
+  integrityCanary: true,
+  port: 8080,
+  image: 'actplatform/servos',
+  baseCommand: [],
+};
+
+/** ACT: like ServOS, with `ACT_MASTER_KEY_FILE`. */
+export const ACT: AppProfile = {
+  name: 'act',
+  encoding: { kind: 'hex', length: 64 },
+  passing: { kind: 'env', variable: 'ACT_MASTER_KEY_FILE' },
+  forbiddenEnv: ['ACT_MASTER_KEY'],
+  forbiddenFlags: [],
+  secretName: 'act_master_key',
+  readinessPath: '/health',
+  integrityCanary: true,
+  port: 8080,
+  image: 'actplatform/act',
+  baseCommand: [],
+};
+
+/** Options of a generic `*_MASTER_KEY_FILE` style profile. */
+export interface GenericProfileOptions {
+  /** Profile name, lower-case. */
+  readonly name: string;
+  /** The variable that carries the key FILE's path, e.g. `MYAPP_MASTER_KEY_FILE`. */
+  readonly fileVariable: string;
+  /**
+   * Variables that must never carry the key itself.
+   * @default - `fileVariable` without its `_FILE` suffix
+   */
+  readonly forbiddenEnv?: readonly string[];
+  /**
+   * Key encoding.
+   * @default { kind: 'hex', length: 64 }
+   */
+  readonly encoding?: AppProfile['encoding'];
+  /**
+   * Readiness path.
+   * @default '/health'
+   */
+  readonly readinessPath?: string;
+  /**
+   * HTTP port.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Whether the app refuses to boot with the wrong key.
+   * @default false
+   */
+  readonly integrityCanary?: boolean;
+}
+
+/** A profile for an app that reads its key from the file a `*_FILE` variable names. */
+export function genericProfile(o: GenericProfileOptions): AppProfile {
+  if (!/^[A-Z][A-Z0-9_]*_FILE$/.test(o.fileVariable)) {
+    throw new Error(`genericProfile: fileVariable "${o.fileVariable}" must be an upper-case variable ending in _FILE, e.g. "MYAPP_MASTER_KEY_FILE"`);
+  }
+  return {
+    name: o.name,
+    encoding: o.encoding ?? { kind: 'hex', length: 64 },
+    passing: { kind: 'env', variable: o.fileVariable },
+    forbiddenEnv: o.forbiddenEnv ?? [o.fileVariable.replace(/_FILE$/, '')],
+    forbiddenFlags: [],
+    secretName: `${o.name}_master_key`,
+    readinessPath: o.readinessPath ?? '/health',
+    integrityCanary: o.integrityCanary ?? false,
+    port: o.port ?? 8080,
+    baseCommand: [],
+  };
+}
+
+export const BUILT_IN_PROFILES: Readonly<Record<string, AppProfile>> = { zitadel: ZITADEL, servos: SERVOS, act: ACT };
+
+/** A built-in profile by name, or an error listing the names there are. */
+export function profileNamed(name: string): AppProfile {
+  const p = BUILT_IN_PROFILES[name];
+  if (!p) {
+    throw new Error(`unknown app profile "${name}": use one of ${Object.keys(BUILT_IN_PROFILES).join(', ')}, or genericProfile({ name, fileVariable })`);
+  }
+  return p;
+}
