@@ -3,7 +3,7 @@ import { computeAccess } from './iam';
 import { readManifest, MANIFEST_KIND } from './manifest';
 import { readStoreSettings } from './settings';
 import { readContainers } from './containers';
-import { block, literal } from './refs';
+import { block, bool, literal } from './refs';
 import { accountOf } from './accounts';
 import {
   CUSTODY_ROLES,
@@ -59,7 +59,7 @@ function isRole(v: string | undefined): v is CustodyRole {
 /** Build the one custody model from any number of stack documents. */
 export function buildModel(documents: readonly TfDocument[]): CustodyModel {
   const ctx = new ModelContext(documents);
-  const unknowns: Unknown[] = [];
+  const unknowns: Unknown[] = documents.flatMap((d) => d.unknowns ?? []);
 
   const manifests: Manifest[] = [];
   for (const r of ctx.ofType('terraform_data')) {
@@ -113,14 +113,16 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
     id: key(r.stack, r.address),
     stack: r.stack,
     address: r.address,
-    rotation: typeof r.values.enable_key_rotation === 'boolean' ? r.values.enable_key_rotation : undefined,
+    rotation: bool(r.values.enable_key_rotation),
     account: ctx.accountOfResource(r),
     resource: r,
   }));
 
   const containers: Container[] = readContainers(ctx, (r) => tagsOf(ctx, r));
 
-  const { principals, grants } = computeAccess(ctx, stores, kmsKeys, (r) => tagsOf(ctx, r));
+  const access = computeAccess(ctx, stores, kmsKeys, (r) => tagsOf(ctx, r));
+  const { principals, grants } = access;
+  unknowns.push(...access.unknowns);
 
   const copies: KeyCopy[] = [];
   for (const s of stores) {

@@ -40,6 +40,14 @@ export class ModelContext {
       }
       for (const p of d.providers) this.providers.set(key(d.stack, p.key), p);
     }
+    // Plan input holds one resource per count/for_each instance (`aws_iam_user.u[0]`); a
+    // reference without the index (`aws_iam_user.u`) resolves to the first instance.
+    for (const r of this.resources) {
+      if (!r.address.endsWith(']')) continue;
+      const bare = r.address.replace(/\[[^\]]*\]$/, '');
+      const k = key(r.stack, bare);
+      if (!this.byKey.has(k)) this.byKey.set(k, r);
+    }
   }
 
   get multiStack(): boolean {
@@ -85,7 +93,7 @@ export class ModelContext {
       if (inner.length !== 1) return undefined;
       return this.resolve(hit.stack, inner[0], depth + 1);
     }
-    const r = this.resource(stack, ref.address);
+    const r = (ref.index !== undefined ? this.resource(stack, ref.address + ref.index) : undefined) ?? this.resource(stack, ref.address);
     if (!r) return undefined;
     return { resource: r, attr: ref.attr, path: ref.path };
   }

@@ -118,6 +118,7 @@ function readGeneration(v: unknown): ManifestGeneration | undefined {
   return {
     generation,
     state,
+    retiredOn: str(o.retiredOn),
     keepUntil: str(o.keepUntil),
     fingerprint: str(o.fingerprint),
     hostPath: str(o.hostPath),

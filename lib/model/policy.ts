@@ -1,4 +1,5 @@
 import type { ModelContext } from './context';
+import { parseJsonencode } from './hcl';
 import { blocks, singleRef, strings } from './refs';
 
 /** One IAM policy statement, normalized from JSON policies or `aws_iam_policy_document`. */
@@ -124,6 +125,10 @@ export function parsePolicy(ctx: ModelContext, stack: string, value: unknown, de
       return parsePolicy(ctx, resolved.resource.stack, resolved.resource.values.policy, depth + 1);
     }
   }
-  // `${jsonencode({...})}` and other HCL we do not evaluate: report it, never guess.
+  if (single === undefined && trimmed.startsWith('${') && trimmed.endsWith('}')) {
+    const doc = parseJsonencode(trimmed.slice(2, -1));
+    if (doc && typeof doc === 'object') return { statements: statementsOfJson(doc), unparsed: false };
+  }
+  // Other HCL we do not evaluate: report it, never guess.
   return { statements: [], unparsed: true };
 }

@@ -12,12 +12,18 @@ export interface RawRef {
   readonly attr?: string;
   /** Remaining attribute path (e.g. the output name after `outputs`). */
   readonly path: readonly string[];
+  /**
+   * Instance key written right after the name (`[0]`, `["a"]`), if any. `address` stays
+   * without it; the resolver tries `address + index` first (plan instances), then `address`.
+   */
+  readonly index?: string;
 }
 
 const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'terraform', 'module']);
 
-// type.name[index].attr.attr... ; types always hold an underscore except terraform_data's peers.
-const REF_RE = /(?<![\w.-])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)((?:\[[^\]]*\])?)((?:\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?)*)/g;
+// [module.m[idx].]...type.name[index].attr.attr... ; types always hold an underscore except
+// terraform_data's peers. The module prefix appears in plan JSON input (resources of child modules).
+const REF_RE = /(?<![\w.-])((?:module\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?\.)*)(data\.)?([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)((?:\[[^\]]*\])?)((?:\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?)*)/g;
 
 /** True when a string holds an interpolation. */
 export function isExpression(v: unknown): v is string {
@@ -51,14 +57,16 @@ export function extractRefs(value: unknown, into: RawRef[] = []): RawRef[] {
     if (!value.includes('${')) return into;
     for (const body of interpolations(value)) {
       for (const m of body.matchAll(REF_RE)) {
-        const isData = Boolean(m[1]);
-        const type = m[2];
+        const modulePrefix = m[1] ?? '';
+        const isData = Boolean(m[2]);
+        const type = m[3];
         if (!isData && NOT_RESOURCES.has(type)) continue;
-        const rest = (m[5] ?? '')
+        const rest = (m[6] ?? '')
           .split('.')
           .filter(Boolean)
           .map((p) => p.replace(/\[.*$/, ''));
-        into.push({ address: `${isData ? 'data.' : ''}${type}.${m[3]}`, attr: rest[0], path: rest.slice(1) });
+        const ref: RawRef = { address: `${modulePrefix}${isData ? 'data.' : ''}${type}.${m[4]}`, attr: rest[0], path: rest.slice(1) };
+        into.push(m[5] ? { ...ref, index: m[5] } : ref);
       }
     }
   } else if (Array.isArray(value)) {
@@ -82,7 +90,7 @@ export function singleRef(value: string): { ref: RawRef; prefix: string; suffix:
   const refs = extractRefs('${' + body + '}');
   if (refs.length !== 1) return undefined;
   // Only a bare reference counts; a function call around it may change the value.
-  if (!/^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?(\.[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?)*$/.test(body)) return undefined;
+  if (!/^(module\.[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?\.)*(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?(\.[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?)*$/.test(body)) return undefined;
   const end = start + 2 + bodies[0].length + 1;
   return { ref: refs[0], prefix: value.slice(0, start), suffix: value.slice(end) };
 }

@@ -66,6 +66,11 @@ export interface TfDocument {
   readonly backend?: { readonly type: string; readonly config: Record<string, unknown> };
   /** Outputs by name: their value expressions. */
   readonly outputs: Readonly<Record<string, unknown>>;
+  /**
+   * Facts the front end could not read (plan input: values only known after apply whose
+   * expression the plan does not spell out). Merged into `CustodyModel.unknowns`.
+   */
+  readonly unknowns?: readonly Unknown[];
 }
 
 /** An addressable thing in the model, qualified by stack. */
@@ -179,6 +184,9 @@ export interface ManifestCopy {
 export interface ManifestGeneration {
   readonly generation: number;
   readonly state: 'active' | 'rotating' | 'retired';
+  /** Date (`YYYY-MM-DD`) the generation stopped encrypting new data. */
+  readonly retiredOn?: string;
+  /** Date until which the generation and its backups must be kept. */
   readonly keepUntil?: string;
   readonly fingerprint?: string;
   readonly hostPath?: string;
