@@ -1,0 +1,80 @@
+import type { CustodyModel, Store, TfDocument } from '../model/types';
+import { describeAt, sideOf, stateLocation } from './custody-helpers';
+import { violationAt, type CustodyRule, type RuleViolation } from './rule';
+
+function docOf(model: CustodyModel, stack: string): TfDocument | undefined {
+  return model.documents.find((d) => d.stack === stack);
+}
+
+/** Why two stores are managed through the same credentials or state, as phrases. */
+function sharedBy(model: CustodyModel, k: Store, d: Store): { reasons: string[]; fixes: string[] } {
+  const reasons: string[] = [];
+  const fixes: string[] = [];
+  if (k.stack === d.stack) {
+    reasons.push(`it lives in the same stack ${k.stack}, so one Terraform state (and whoever can apply it) holds both`);
+    fixes.push('move the key custody resources and the DB-backup resources into two stacks with their own backends');
+  }
+  if (k.account === d.account) {
+    const sameConfig = k.stack === d.stack && k.resource.provider === d.resource.provider;
+    const pk = `provider ${k.resource.provider}${model.multiStack ? ` (stack ${k.stack})` : ''}`;
+    const pd = `provider ${d.resource.provider}${model.multiStack ? ` (stack ${d.stack})` : ''}`;
+    reasons.push(
+      sameConfig
+        ? `both are managed through the same provider configuration ${k.resource.provider}`
+        : `${pk} and ${pd} resolve to the same account identity "${k.account}"`,
+    );
+    fixes.push(
+      `configure the two providers with different identities: set \`assume_role.role_arn\` (or \`allowed_account_ids\`) of ${k.resource.provider} and ${d.resource.provider} to different roles in different accounts`,
+    );
+  }
+  if (k.stack !== d.stack) {
+    const dk = docOf(model, k.stack);
+    const dd = docOf(model, d.stack);
+    if (dk && dd) {
+      const lk = stateLocation(dk);
+      const ld = stateLocation(dd);
+      if (lk.id !== undefined && lk.id === ld.id) {
+        reasons.push(`stacks ${k.stack} and ${d.stack} keep their state in the same place (${lk.shown})`);
+        fixes.push(`give stack ${k.stack} its own state location (a different backend bucket and key)`);
+      } else if (lk.id === undefined && ld.id === undefined && lk.type === ld.type) {
+        reasons.push(`stacks ${k.stack} and ${d.stack} leave their ${lk.type} backend to \`terraform init\` settings, so separate state cannot be proven`);
+        fixes.push('write the full backend configuration (bucket and key) into each stack');
+      }
+    }
+  }
+  return { reasons, fixes };
+}
+
+export const rule: CustodyRule = {
+  id: 'KC013',
+  title: 'Key custody and DB backups are managed through different provider configurations and state backends',
+  severity: 'warning',
+  explanation:
+    'Separate buckets protect little when one credential manages both: whoever holds the provider credentials or the ' +
+    'Terraform state of the key custody can also reconfigure (or delete, or open up) the DB-backup bucket. The seeds ask ' +
+    'for "a different rclone remote using a different API key". This rule warns when a key-backup/key-store store and a ' +
+    'db-backup store sit in one stack (one state), are managed through provider configurations that resolve to the same ' +
+    'account identity (see lib/model/accounts.ts: providers that pin nothing count as one identity), or live in stacks ' +
+    'whose backends point at the same state.',
+  fix: 'Put key custody and DB backups in separate stacks, each with its own backend and its own provider identity (assume_role into different accounts).',
+  suppressible: true,
+  check(model) {
+    const out: RuleViolation[] = [];
+    const keys = model.stores.filter((s) => sideOf(s.role) === 'key');
+    const dbs = model.stores.filter((s) => sideOf(s.role) === 'db');
+    for (const k of keys) {
+      for (const d of dbs) {
+        const { reasons, fixes } = sharedBy(model, k, d);
+        if (reasons.length === 0) continue;
+        out.push(
+          violationAt(
+            k.resource,
+            `is a ${k.role} store managed together with db-backup store ${describeAt(model, d.stack, d.address)}: ${reasons.join('; ')}`,
+            [...new Set(fixes)].join('; '),
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};
