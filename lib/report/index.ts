@@ -1,0 +1,5 @@
+export * from './model-summary';
+export * from './json';
+export * from './markdown';
+export * from './text';
+export * from './sarif';

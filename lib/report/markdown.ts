@@ -1,0 +1,260 @@
+import type { ReportData, StoreHardening } from './model-summary';
+
+export interface MarkdownOptions {
+  /** Title of the report; default `Key custody report`, with the stack name when there is one stack. */
+  readonly title?: string;
+}
+
+/** Text for a GitHub-flavoured Markdown table cell: pipes escaped, no raw HTML, no line breaks. */
+export function cell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '';
+  return String(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** A code span inside a table cell (pipes still escaped, as GFM tables require). */
+export function codeCell(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '';
+  const body = value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const fence = body.includes('`') ? '``' : '`';
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function yn(v: boolean | null): string {
+  return v === null ? '?' : v ? 'yes' : 'no';
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function days(v: number | null): string {
+  return v === null ? 'never' : `${v} d`;
+}
+
+function objectLock(h: StoreHardening): string {
+  if (h.objectLock === null) return '?';
+  if (!h.objectLock.enabled) return 'no';
+  const parts = [h.objectLock.mode, h.objectLock.days !== null ? `${h.objectLock.days} d` : null].filter((p): p is string => !!p);
+  return parts.length > 0 ? `yes (${parts.join(', ')})` : 'yes';
+}
+
+/** The summary line shared by the Markdown report: `2 errors, 1 warning, 1 suppressed in 3 stacks`. */
+export function summaryLine(s: { errors: number; warnings: number; suppressed: number; stacks: number }): string {
+  return `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.suppressed} suppressed in ${plural(s.stacks, 'stack')}`;
+}
+
+/** `custody-report.md`: the human-readable custody report of DESIGN.md §2 (policy reviewers). */
+export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}): string {
+  const title = options.title ?? (data.stacks.length === 1 ? `Key custody report: ${data.stacks[0]}` : 'Key custody report');
+  const out: string[] = [];
+  out.push(`# ${cell(title)}`, '');
+  const verdict = data.summary.errors > 0 ? 'FAIL' : 'PASS';
+  out.push(
+    `**${verdict}**: ${summaryLine(data.summary)}` +
+      (data.stacks.length > 0 ? ` (${data.stacks.map((s) => codeCell(s)).join(', ')})` : '') +
+      `; ${plural(data.summary.keys, 'key')}, ${plural(data.summary.stores, 'store')}, ${plural(data.summary.drills, 'drill')}.`,
+    '',
+  );
+
+  // Key inventory.
+  out.push('## Key inventory', '');
+  if (data.keys.length === 0) {
+    out.push('No keys are declared.', '');
+  } else {
+    out.push(
+      table(
+        ['Key', 'App', 'Copies', 'Media', 'Offsite', '3 copies', '2 media', '1 offsite', '3-2-1', 'Drills'],
+        data.keys.map((k) => [
+          codeCell(k.id),
+          cell(k.app),
+          String(k.threeTwoOne.copies),
+          String(k.threeTwoOne.media),
+          String(k.threeTwoOne.offsite),
+          yn(k.threeTwoOne.threeCopies),
+          yn(k.threeTwoOne.twoMedia),
+          yn(k.threeTwoOne.oneOffsite),
+          k.threeTwoOne.holds ? '**holds**' : '**fails**',
+          k.drills.length > 0 ? k.drills.map((d) => codeCell(d)).join(', ') : 'none',
+        ]),
+      ),
+      '',
+    );
+    for (const k of data.keys) {
+      out.push(`### Key ${codeCell(k.id)}`, '');
+      const facts = [
+        k.app ? `app ${codeCell(k.app)}` : null,
+        k.hostPath ? `hot copy at ${codeCell(k.hostPath)}` : null,
+        k.fingerprint ? `fingerprint ${codeCell(k.fingerprint)}` : null,
+        k.stacks.length > 0 ? `stacks ${k.stacks.map((s) => codeCell(s)).join(', ')}` : null,
+      ].filter((f): f is string => !!f);
+      if (facts.length > 0) out.push(`${facts.join('; ')}.`, '');
+      if (k.copies.length === 0) {
+        out.push('No copies are declared.', '');
+      } else {
+        out.push(
+          table(
+            ['Kind', 'Medium', 'Location', 'Offsite', 'Custodian', 'Generation', 'Declared at'],
+            k.copies.map((c) => [
+              cell(c.kind),
+              cell(c.medium),
+              codeCell(c.location),
+              yn(c.offsite),
+              cell(c.custodian),
+              c.generation === null ? '' : String(c.generation),
+              codeCell(c.address),
+            ]),
+          ),
+          '',
+        );
+      }
+    }
+  }
+
+  // Stores.
+  out.push('## Stores', '');
+  if (data.stores.length === 0) {
+    out.push('No custody stores (resources tagged `custody:role`) were found.', '');
+  } else {
+    out.push(
+      table(
+        ['Role', 'Kind', 'Name', 'Stack', 'Address', 'Key', 'Versioning', 'Object Lock', 'Public access block', 'TLS only', 'SSE-KMS', 'KMS key', 'Owner enforced', 'Expiry (current / noncurrent)', 'Deletes denied to writers'],
+        data.stores.map((s) => [
+          cell(s.role),
+          cell(s.kind),
+          s.name === null ? '(known after apply)' : codeCell(s.name),
+          codeCell(s.stack),
+          codeCell(s.address) + (s.adopted ? ' (adopted)' : ''),
+          codeCell(s.key),
+          yn(s.hardening.versioning),
+          objectLock(s.hardening),
+          yn(s.hardening.publicAccessBlock),
+          yn(s.hardening.tlsOnly),
+          yn(s.hardening.sseKms),
+          codeCell(s.hardening.kmsKey),
+          yn(s.hardening.ownerEnforced),
+          `${days(s.hardening.currentExpirationDays)} / ${days(s.hardening.noncurrentExpirationDays)}`,
+          yn(s.hardening.denyDeleteToWriters),
+        ]),
+      ),
+      '',
+    );
+  }
+
+  // Access matrix.
+  out.push('## Access matrix', '');
+  const legend = Object.entries(data.access.legend)
+    .map(([letter, access]) => `\`${letter}\` ${access}`)
+    .join(', ');
+  if (data.access.rows.length === 0) {
+    out.push('No principal can reach a custody store.', '');
+  } else {
+    out.push(`Letters: ${legend}. Empty: no access.`, '');
+    out.push(
+      table(
+        ['Principal', 'Kind', 'Role', ...data.access.stores.map((s) => codeCell(s))],
+        data.access.rows.map((r) => [codeCell(r.principal), cell(r.kind), cell(r.role), ...data.access.stores.map((s) => cell(r.cells[s]))]),
+      ),
+      '',
+    );
+  }
+  if (data.access.omittedPrincipals > 0) {
+    out.push(`${plural(data.access.omittedPrincipals, 'principal')} that ${data.access.omittedPrincipals === 1 ? 'reaches' : 'reach'} no custody store ${data.access.omittedPrincipals === 1 ? 'is' : 'are'} not shown.`, '');
+  }
+  if (data.grants.length > 0) {
+    out.push('### How access is granted', '');
+    out.push(
+      table(
+        ['Principal', 'Store', 'Access', 'Via'],
+        data.grants.map((g) => [codeCell(g.principal), codeCell(g.store), cell(g.access), cell(g.via)]),
+      ),
+      '',
+    );
+  }
+
+  // Drills.
+  out.push('## Recovery drills', '');
+  if (data.drills.length === 0) {
+    out.push('No recovery drills are declared.', '');
+  } else {
+    out.push(
+      table(
+        ['Drill', 'Key', 'Stack', 'Schedule', 'Every', 'Restores backups aged', 'Key source', 'Alarm', 'Log', 'Next run'],
+        data.drills.map((d) => [
+          codeCell(d.id),
+          codeCell(d.key),
+          codeCell(d.stack),
+          cell([d.schedule, d.timezone].filter((x) => !!x).join(' ')),
+          d.intervalDays === null ? '' : `${d.intervalDays} d`,
+          d.restoreAgeDays === null ? '' : `${d.restoreAgeDays} d`,
+          codeCell(d.keySource),
+          yn(d.alarm),
+          yn(d.log),
+          cell(d.nextRun),
+        ]),
+      ),
+      '',
+    );
+  }
+
+  // Findings.
+  out.push('## Findings', '');
+  if (data.findings.length === 0) {
+    out.push('No findings.', '');
+  } else {
+    out.push(
+      table(
+        ['Rule', 'Severity', 'Address', 'Message', 'Fix', 'Status'],
+        data.findings.map((f) => [
+          cell(f.ruleId),
+          cell(f.severity),
+          codeCell(f.address),
+          cell(f.message),
+          cell(f.fix),
+          f.suppressed ? `suppressed: ${cell(f.reason)}` : 'open',
+        ]),
+      ),
+      '',
+    );
+  }
+
+  // Suppressions.
+  out.push('## Suppressions', '');
+  if (data.suppressions.length === 0) {
+    out.push('No suppressions.', '');
+  } else {
+    out.push(
+      table(
+        ['Rule', 'Stack', 'Scope', 'Reason', 'Owner', 'Expires', 'Used', 'Status'],
+        data.suppressions.map((s) => [
+          cell(s.id),
+          codeCell(s.stack),
+          s.scope === '' ? '(whole stack)' : codeCell(s.scope),
+          cell(s.reason),
+          cell(s.owner),
+          cell(s.expires),
+          String(s.used),
+          s.valid ? (s.used > 0 ? 'in use' : 'unused') : `invalid: ${cell(s.problem)}`,
+        ]),
+      ),
+      '',
+    );
+  }
+
+  if (data.unknowns.length > 0) {
+    out.push('## Not decidable from the configuration', '');
+    out.push(table(['Stack', 'Address', 'What'], data.unknowns.map((u) => [codeCell(u.stack), codeCell(u.address), cell(u.what)])), '');
+  }
+
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}

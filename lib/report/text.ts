@@ -1,0 +1,65 @@
+import type { Finding } from '../model/types';
+import { formatFinding } from '../rules/engine';
+import { summaryLine } from './markdown';
+import { countFindings } from './model-summary';
+
+/** What the text renderer needs of a finding (a `Finding`, or a report `FindingRow`). */
+export type TextFinding = Pick<Finding, 'ruleId' | 'severity' | 'address' | 'stack' | 'message' | 'fix' | 'suppressed'> & {
+  readonly reason?: string | null;
+};
+
+export interface TextOptions {
+  /** Every stack that was checked (for the count in the summary line), findings or not. */
+  readonly stacks: readonly string[];
+  /** ANSI colours; the CLI passes `process.stdout.isTTY`. Default false. */
+  readonly color?: boolean;
+  /** Warnings count as errors (only changes the wording of the last line). */
+  readonly strict?: boolean;
+}
+
+const ANSI = { red: '31', yellow: '33', green: '32', dim: '2', bold: '1' } as const;
+
+function paint(on: boolean, style: keyof typeof ANSI, s: string): string {
+  return on ? `\u001b[${ANSI[style]}m${s}\u001b[0m` : s;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The CLI's default output: findings grouped by stack, then by rule, one line each in
+ * the engine's `formatFinding` shape with a severity word in front, then one summary line
+ * (`2 errors, 1 warning, 1 suppressed in 3 stacks`).
+ */
+export function renderText(findings: readonly TextFinding[], options: TextOptions): string {
+  const color = options.color ?? false;
+  const byStack = new Map<string, TextFinding[]>();
+  for (const f of findings) {
+    let list = byStack.get(f.stack);
+    if (!list) byStack.set(f.stack, (list = []));
+    list.push(f);
+  }
+  const lines: string[] = [];
+  for (const stack of [...byStack.keys()].sort(cmp)) {
+    const list = (byStack.get(stack) ?? []).sort((a, b) => cmp(a.ruleId, b.ruleId) || cmp(a.address, b.address) || cmp(a.message, b.message));
+    lines.push(paint(color, 'bold', `stack ${stack}`));
+    for (const f of list) {
+      const line = formatFinding({ ...f, reason: f.reason ?? undefined } as Finding);
+      if (f.suppressed) {
+        lines.push(paint(color, 'dim', `  suppressed ${line} (reason: ${f.reason ?? 'none given'})`));
+      } else if (f.severity === 'error') {
+        lines.push(`  ${paint(color, 'red', 'error')} ${line}`);
+      } else {
+        lines.push(`  ${paint(color, 'yellow', 'warning')} ${line}`);
+      }
+    }
+    lines.push('');
+  }
+  const counts = countFindings(findings);
+  const stacks = new Set([...options.stacks, ...byStack.keys()]).size;
+  const failing = counts.errors > 0 || (options.strict === true && counts.warnings > 0);
+  const summary = summaryLine({ ...counts, stacks }) + (options.strict && counts.warnings > 0 ? ' (--strict: warnings fail)' : '');
+  lines.push(paint(color, failing ? 'red' : 'green', summary));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { cell, codeCell, renderMarkdown } from '../../lib/report/markdown';
+import { forStack, summarizeModel } from '../../lib/report/model-summary';
+import { fakeModel, fakeResult } from './fake-model';
+
+describe('custody-report.md', () => {
+  const data = summarizeModel(fakeModel(), fakeResult());
+  const md = renderMarkdown(data);
+
+  it('has a title, a summary line and every section', () => {
+    expect(md.startsWith('# Key custody report\n')).toBe(true);
+    expect(md).toContain('**FAIL**: 2 errors, 1 warning, 1 suppressed in 2 stacks');
+    for (const h of ['## Key inventory', '## Stores', '## Access matrix', '## Recovery drills', '## Findings', '## Suppressions']) {
+      expect(md).toContain(`\n${h}\n`);
+    }
+  });
+
+  it('shows the 3-2-1 table', () => {
+    expect(md).toContain('| Key | App | Copies | Media | Offsite | 3 copies | 2 media | 1 offsite | 3-2-1 | Drills |');
+    expect(md).toContain('| `servos` | servos | 1 | 1 | 0 | no | no | no | **fails** | none |');
+    expect(md).toContain('| `zitadel` | zitadel | 5 | 5 | 2 | yes | yes | yes | **holds** | `zitadel-quarterly` |');
+  });
+
+  it('shows the access matrix with stores as columns and letters in cells', () => {
+    expect(md).toContain('| Principal | Kind | Role | `db/aws_s3_bucket.db_backup` | `keys/aws_s3_bucket.hot` | `keys/aws_s3_bucket.key_backup` |');
+    expect(md).toContain('| `db/aws_iam_user.ops` | user |  | r |  | rka |');
+    expect(md).toContain('2 principals that reach no custody store are not shown.');
+    expect(md).toContain('group ops → AdministratorAccess');
+  });
+
+  it('lists findings with fix and suppression state, and suppressions', () => {
+    expect(md).toContain('| KC011 | error | `db/aws_iam_user.ops` | ops can read DB backups and key backups \\| both | split the credentials | open |');
+    expect(md).toContain('| KT002 | warning | `keys/aws_kms_key.kb` | rotation off | enable rotation | suppressed: rotation is handled by the HSM team |');
+    expect(md).toContain('| KT002 | `keys` | (whole stack) | rotation is handled by the HSM team | sec | 2099-01-01 | 1 | in use |');
+  });
+
+  it('escapes pipes in every cell so tables keep their columns', () => {
+    expect(md).toContain('`safe \\| office`');
+    expect(md).toContain('`zitadel\\|master`');
+    for (const line of md.split('\n').filter((l) => l.startsWith('| Kind | Medium'))) {
+      expect(line.split(/(?<!\\)\|/).length).toBe(9);
+    }
+  });
+
+  it('renders one stack with its name in the title', () => {
+    const one = renderMarkdown(forStack(data, 'keys'));
+    expect(one.startsWith('# Key custody report: keys\n')).toBe(true);
+    expect(one).not.toContain('db/aws_s3_bucket.db_backup` |');
+  });
+
+  it('cell helpers escape pipes, HTML and newlines', () => {
+    expect(cell('a|b\nc <x>')).toBe('a\\|b<br>c &lt;x&gt;');
+    expect(cell(null)).toBe('');
+    expect(codeCell('a|b')).toBe('`a\\|b`');
+    expect(codeCell('a`b')).toBe('``a`b``');
+  });
+});
