@@ -1,0 +1,331 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadTerraformJson } from '../model/load';
+import type { TfDocument } from '../model/types';
+
+/**
+ * Input discovery for `key-custody check <path>...`.
+ *
+ * A path is a `cdktf.out` folder (its `manifest.json`, else `stacks/<name>/cdk.tf.json`),
+ * one stack folder (holding `cdk.tf.json`, or hand-written `*.tf.json` files), or one JSON
+ * file. Files are parsed here and handed to the first {@link InputFrontEnd} that accepts
+ * them; Terraform JSON (`cdk.tf.json`, `*.tf.json`) is the built-in one. The
+ * `terraform show -json` plan front end plugs in as one more entry of `FRONT_ENDS` (or of
+ * the `frontEnds` option) without touching discovery.
+ *
+ * Everything that goes wrong throws {@link InputError} with a one-line reason that says
+ * what to run instead; the CLI prints it and exits 2.
+ */
+
+/** Unreadable input or bad usage: the message is one line, printed as `key-custody: <message>`. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message.replace(/\s*\r?\n\s*/g, ' '));
+    this.name = 'InputError';
+  }
+}
+
+/** One parsed JSON file, before any front end has looked at it. */
+export interface JsonInput {
+  /** The path as the user would recognise it (relative to the working directory when below it). */
+  readonly path: string;
+  /** Stack name implied by the location: the name the caller chose, else the parent folder's name. */
+  readonly stack: string;
+  readonly json: unknown;
+}
+
+/** Turns one kind of JSON document into stack documents for the model. */
+export interface InputFrontEnd {
+  /** Short name for messages, e.g. `terraform-json`, `plan-json`. */
+  readonly name: string;
+  /** True when this front end reads the document. Must not throw. */
+  accepts(json: unknown): boolean;
+  /** The stack documents of one file; may throw {@link InputError}. */
+  load(input: JsonInput): TfDocument[];
+}
+
+const TF_BLOCKS = new Set(['//', 'resource', 'data', 'provider', 'terraform', 'output', 'variable', 'locals', 'module', 'moved', 'import', 'check', 'removed']);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Terraform JSON configuration syntax: only top-level block keys, at least one real block. */
+export function isTerraformJson(json: unknown): boolean {
+  if (!isObject(json)) return false;
+  const keys = Object.keys(json);
+  return keys.length > 0 && keys.every((k) => TF_BLOCKS.has(k)) && keys.some((k) => k !== '//');
+}
+
+/** `terraform show -json` of a saved plan. */
+export function isPlanJson(json: unknown): boolean {
+  return isObject(json) && typeof json.format_version === 'string' && ('planned_values' in json || 'configuration' in json || 'resource_changes' in json);
+}
+
+/** `terraform show -json` of a state (no plan). */
+function isStateJson(json: unknown): boolean {
+  return isObject(json) && typeof json.format_version === 'string' && 'values' in json && !isPlanJson(json);
+}
+
+/** A cdktf `cdktf.out/manifest.json`. */
+function isCdktfManifest(json: unknown): json is { stacks: Record<string, { name?: unknown; synthesizedStackPath?: unknown }> } {
+  return isObject(json) && isObject(json.stacks) && 'version' in json;
+}
+
+/** The built-in front end: Terraform JSON as `cdktf synth` writes it, or hand-written `*.tf.json`. */
+export const terraformJsonFrontEnd: InputFrontEnd = {
+  name: 'terraform-json',
+  accepts: isTerraformJson,
+  load: (input) => [loadTerraformJson(input.stack, input.json, input.path)],
+};
+
+/**
+ * The front ends tried in order. Extension point: a plan front end (`terraform show -json
+ * plan.out` → documents from `configuration` + `planned_values`) is added here; until one
+ * accepts plan JSON, such input ends with "plan JSON input is not supported yet".
+ */
+export const FRONT_ENDS: readonly InputFrontEnd[] = [terraformJsonFrontEnd];
+
+export interface ReadInputsOptions {
+  /** Directory relative paths are resolved against; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** Front ends to try, in order; default {@link FRONT_ENDS}. */
+  readonly frontEnds?: readonly InputFrontEnd[];
+}
+
+export interface ReadInputsResult {
+  /** One document per stack, in the order the paths and their stacks were given. */
+  readonly documents: TfDocument[];
+}
+
+const WHAT_TO_PASS = 'pass a cdktf.out folder, a stack folder, a cdk.tf.json or the output of `terraform show -json plan.out`';
+const RUN_SYNTH = 'run `cdktf synth` first and pass its cdktf.out folder';
+
+/** Read every path into stack documents (see the file comment). Throws {@link InputError}. */
+export function readInputs(paths: readonly string[], options: ReadInputsOptions = {}): ReadInputsResult {
+  const cwd = options.cwd ?? process.cwd();
+  const frontEnds = options.frontEnds ?? FRONT_ENDS;
+  const reader = new Reader(cwd, frontEnds);
+  for (const p of paths) reader.readPath(p);
+  return { documents: reader.documents };
+}
+
+class Reader {
+  readonly documents: TfDocument[] = [];
+  private readonly seenFiles = new Set<string>();
+  private readonly stackSources = new Map<string, string>();
+
+  constructor(
+    private readonly cwd: string,
+    private readonly frontEnds: readonly InputFrontEnd[],
+  ) {}
+
+  private display(abs: string): string {
+    const rel = path.relative(this.cwd, abs);
+    return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+  }
+
+  readPath(given: string): void {
+    if (given.trim() === '') throw new InputError(`an empty path was given; ${WHAT_TO_PASS}`);
+    const abs = path.resolve(this.cwd, given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      throw new InputError(`${given} does not exist; run \`cdktf synth\` first, then ${WHAT_TO_PASS}`);
+    }
+    if (stat.isDirectory()) this.readDirectory(abs, given);
+    else if (stat.isFile()) this.readFile(abs, undefined);
+    else throw new InputError(`${given} is neither a file nor a folder; ${WHAT_TO_PASS}`);
+  }
+
+  private readDirectory(dir: string, given: string): void {
+    const has = (name: string) => fs.existsSync(path.join(dir, name));
+    if (has('manifest.json') && this.readCdktfOut(dir)) return;
+    if (isDir(path.join(dir, 'stacks'))) {
+      const stacks = listDirs(path.join(dir, 'stacks')).filter((s) => fs.existsSync(path.join(dir, 'stacks', s, 'cdk.tf.json')));
+      if (stacks.length === 0) throw new InputError(`${given} has a stacks folder but no stacks/<name>/cdk.tf.json in it; ${RUN_SYNTH}`);
+      for (const s of stacks) this.readFile(path.join(dir, 'stacks', s, 'cdk.tf.json'), s);
+      return;
+    }
+    if (has('cdk.tf.json')) {
+      this.readFile(path.join(dir, 'cdk.tf.json'), stackNameOf(dir));
+      return;
+    }
+    const tfJson = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.tf.json') && fs.statSync(path.join(dir, f)).isFile())
+      .sort();
+    if (tfJson.length > 0) {
+      this.readModuleFolder(dir, tfJson);
+      return;
+    }
+    if (isDir(path.join(dir, 'cdktf.out'))) {
+      this.readDirectory(path.join(dir, 'cdktf.out'), path.join(given, 'cdktf.out'));
+      return;
+    }
+    if (has('cdktf.json')) throw new InputError(`${given} is a cdktf project that has not been synthesized; run \`cdktf synth\` there first and pass ${path.join(given, 'cdktf.out')}`);
+    throw new InputError(`${given} holds no stacks (no manifest.json, stacks/<name>/cdk.tf.json, cdk.tf.json or *.tf.json); ${RUN_SYNTH}`);
+  }
+
+  /** cdktf.out with a manifest.json; false when the manifest is not cdktf's (then other layouts are tried). */
+  private readCdktfOut(dir: string): boolean {
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    } catch {
+      return false;
+    }
+    if (!isCdktfManifest(manifest)) return false;
+    const entries = Object.entries(manifest.stacks)
+      .map(([key, s]) => ({ name: typeof s?.name === 'string' ? s.name : key, file: typeof s?.synthesizedStackPath === 'string' ? s.synthesizedStackPath : `stacks/${key}/cdk.tf.json` }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (entries.length === 0) throw new InputError(`${this.display(dir)}/manifest.json lists no stacks; ${RUN_SYNTH}`);
+    for (const e of entries) {
+      const file = path.resolve(dir, e.file);
+      if (!fs.existsSync(file)) throw new InputError(`${this.display(file)} is listed in ${this.display(dir)}/manifest.json but missing; run \`cdktf synth\` again`);
+      this.readFile(file, e.name);
+    }
+    return true;
+  }
+
+  /** A folder of hand-written `*.tf.json` files: one stack, the files merged as Terraform does. */
+  private readModuleFolder(dir: string, files: readonly string[]): void {
+    const stack = stackNameOf(dir);
+    const parsed = files.map((f) => ({ file: path.join(dir, f), json: this.parseFile(path.join(dir, f)) }));
+    for (const p of parsed) {
+      if (!isTerraformJson(p.json)) throw new InputError(`${this.display(p.file)} is not Terraform JSON; every *.tf.json file of a folder must be`);
+    }
+    const fresh = parsed.filter((p) => !this.seenFiles.has(fs.realpathSync(p.file)));
+    if (fresh.length === 0) return;
+    for (const p of fresh) this.seenFiles.add(fs.realpathSync(p.file));
+    const merged = mergeTerraformJson(fresh.map((p) => p.json as Record<string, unknown>));
+    this.addDocuments([loadTerraformJson(stack, merged, this.display(dir))], this.display(dir));
+  }
+
+  readFile(file: string, stack: string | undefined): void {
+    const real = fs.realpathSync(file);
+    if (this.seenFiles.has(real)) return;
+    if (path.basename(file) === 'manifest.json') {
+      // The cdktf.out manifest itself: read the folder it describes.
+      const json = this.parseFile(file);
+      if (isCdktfManifest(json)) {
+        this.readCdktfOut(path.dirname(file));
+        return;
+      }
+    }
+    const json = this.parseFile(file);
+    this.seenFiles.add(real);
+    const input: JsonInput = { path: this.display(file), stack: stack ?? stackNameOf(path.dirname(file)), json };
+    const frontEnd = this.frontEnds.find((f) => f.accepts(json));
+    if (frontEnd) {
+      let docs: TfDocument[];
+      try {
+        docs = frontEnd.load(input);
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        throw new InputError(`${input.path} could not be read as ${frontEnd.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      this.addDocuments(docs, input.path);
+      return;
+    }
+    throw new InputError(wrongKind(input.path, json));
+  }
+
+  private parseFile(file: string): unknown {
+    const shown = this.display(file);
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (e) {
+      throw new InputError(`${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${WHAT_TO_PASS}`);
+    }
+    if (buf.length >= 2 && buf[0] === 0x50 && buf[1] === 0x4b) {
+      throw new InputError(`${shown} is a binary Terraform plan; pass the output of \`terraform show -json ${path.basename(file)}\` instead`);
+    }
+    const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+    if (text.trim() === '') throw new InputError(`${shown} is empty; ${RUN_SYNTH}, or pass the output of \`terraform show -json plan.out\``);
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new InputError(`${shown} is not JSON (${why}); ${WHAT_TO_PASS}`);
+    }
+  }
+
+  private addDocuments(docs: readonly TfDocument[], source: string): void {
+    for (const d of docs) {
+      const earlier = this.stackSources.get(d.stack);
+      if (earlier !== undefined) {
+        throw new InputError(`stack "${d.stack}" is given twice (${earlier} and ${source}); pass each stack once`);
+      }
+      this.stackSources.set(d.stack, source);
+      this.documents.push(d);
+    }
+  }
+}
+
+function wrongKind(shown: string, json: unknown): string {
+  if (isPlanJson(json)) return `${shown}: plan JSON input is not supported yet; pass the cdktf.out folder that \`cdktf synth\` writes`;
+  if (isStateJson(json)) return `${shown} is Terraform state, not a plan; pass the output of \`terraform show -json plan.out\` or the cdktf.out folder`;
+  if (isObject(json) && typeof json.app === 'string' && 'language' in json) {
+    return `${shown} is the cdktf project file; run \`cdktf synth\` and pass the cdktf.out folder it writes`;
+  }
+  const shape = Array.isArray(json)
+    ? 'an array'
+    : isObject(json)
+      ? Object.keys(json).length === 0
+        ? 'an empty object'
+        : `an object with keys ${Object.keys(json).slice(0, 5).join(', ')}${Object.keys(json).length > 5 ? ', ...' : ''}`
+      : `a ${json === null ? 'null' : typeof json}`;
+  return `${shown} is JSON but not Terraform JSON (${shape}); ${WHAT_TO_PASS}`;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function listDirs(p: string): string[] {
+  return fs
+    .readdirSync(p, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
+function stackNameOf(dir: string): string {
+  return path.basename(path.resolve(dir)) || 'stack';
+}
+
+/** Merge Terraform JSON files of one folder: blocks keyed by type and name are combined. */
+export function mergeTerraformJson(docs: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const doc of docs) {
+    for (const [block, value] of Object.entries(doc)) {
+      const prev = out[block];
+      if ((block === 'resource' || block === 'data') && isObject(prev) && isObject(value)) {
+        const merged: Record<string, unknown> = { ...prev };
+        for (const [type, byName] of Object.entries(value)) {
+          merged[type] = isObject(merged[type]) && isObject(byName) ? { ...(merged[type] as Record<string, unknown>), ...byName } : byName;
+        }
+        out[block] = merged;
+      } else if (block === 'provider' && isObject(prev) && isObject(value)) {
+        const merged: Record<string, unknown> = { ...prev };
+        for (const [type, configs] of Object.entries(value)) {
+          const a = merged[type];
+          merged[type] = a === undefined ? configs : [...(Array.isArray(a) ? a : [a]), ...(Array.isArray(configs) ? configs : [configs])];
+        }
+        out[block] = merged;
+      } else if (isObject(prev) && isObject(value)) {
+        out[block] = { ...prev, ...value };
+      } else {
+        out[block] = value;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,177 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildModel } from '../model/build';
+import { ALL_RULES } from '../rules';
+import { blocking, runRules } from '../rules/engine';
+import type { CustodyRule } from '../rules/rule';
+import { renderJsonCheck } from '../report/json';
+import { renderMarkdown } from '../report/markdown';
+import { renderSarif } from '../report/sarif';
+import { summarizeModel } from '../report/model-summary';
+import { renderText } from '../report/text';
+import { InputError, readInputs, type InputFrontEnd } from './inputs';
+
+/** Where the CLI writes, and what tests may inject. */
+export interface CliIo {
+  readonly stdout: { write(chunk: string): unknown };
+  readonly stderr: { write(chunk: string): unknown };
+  /** Colour the text format (the bin passes `process.stdout.isTTY`). */
+  readonly isTTY?: boolean;
+  /** The rules to run; default the whole catalogue, `ALL_RULES`. */
+  readonly rules?: readonly CustodyRule[];
+  /** Directory relative paths are resolved against; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** Date suppressions expire against (`YYYY-MM-DD`); default today. */
+  readonly today?: string;
+  /** Input front ends; default those of `inputs.ts`. */
+  readonly frontEnds?: readonly InputFrontEnd[];
+}
+
+export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const USAGE = `Usage: key-custody check <path>... [--format text|markdown|json|sarif] [--strict]
+
+Check the key custody of synthesized cdktf stacks: custody separation, 3-2-1 copies,
+bucket hardening, recovery drills (rules KC001-KC034).
+
+<path> is a cdktf.out folder (after \`cdktf synth\`), one stack folder, a cdk.tf.json
+or another *.tf.json file. Several paths are checked as one model, so cross-stack
+rules see every stack.
+
+Options:
+  --format <f>   text (default), markdown, json or sarif
+  --strict       warnings fail the check too
+  -h, --help     show this help
+  -V, --version  show the version
+
+Exit codes: 0 no unsuppressed error, 1 findings, 2 unreadable input or bad usage.
+`;
+
+/** Bad usage: printed as one line, exit 2. */
+class UsageError extends Error {}
+
+interface CheckArgs {
+  readonly paths: string[];
+  readonly format: Format;
+  readonly strict: boolean;
+}
+
+type Parsed = { kind: 'help' } | { kind: 'version' } | ({ kind: 'check' } & CheckArgs);
+
+const HINT = 'run `key-custody --help`';
+
+function parseArgs(argv: readonly string[]): Parsed {
+  if (argv.some((a) => a === '--help' || a === '-h')) return { kind: 'help' };
+  if (argv.some((a) => a === '--version' || a === '-V')) return { kind: 'version' };
+  if (argv.length === 0) throw new UsageError(`no command given; usage: key-custody check <path>... [--format text|markdown|json|sarif] [--strict]`);
+  const [command, ...rest] = argv;
+  if (command === 'help') return { kind: 'help' };
+  if (command !== 'check') {
+    throw new UsageError(command.startsWith('-') ? `unknown option ${command} before the command; ${HINT}` : `unknown command "${command}"; ${HINT}`);
+  }
+  const paths: string[] = [];
+  let format: Format = 'text';
+  let strict = false;
+  let optionsDone = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (optionsDone || !a.startsWith('-') || a === '-') {
+      paths.push(a);
+    } else if (a === '--') {
+      optionsDone = true;
+    } else if (a === '--strict') {
+      strict = true;
+    } else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
+      const value = a.startsWith('--format=') ? a.slice('--format='.length) : rest[++i];
+      if (value === undefined || value === '') throw new UsageError(`--format needs a value: ${FORMATS.join(', ')}`);
+      if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`unknown format "${value}"; use one of ${FORMATS.join(', ')}`);
+      format = value as Format;
+    } else {
+      throw new UsageError(`unknown option ${a}; ${HINT}`);
+    }
+  }
+  if (paths.length === 0) throw new UsageError('check needs at least one path; run `cdktf synth` first and pass its cdktf.out folder');
+  return { kind: 'check', paths, format, strict };
+}
+
+/** The package version, read from the package.json above this file (source or dist layout). */
+export function packageVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const p = path.join(dir, 'package.json');
+    try {
+      const pkg = JSON.parse(fs.readFileSync(p, 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'cdktf-key-custody' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not here; keep walking up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return 'unknown';
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
+/**
+ * `key-custody` in-process: parses `argv` (without `node` and the script), writes the
+ * report to `io.stdout` and a one-line reason to `io.stderr` on exit 2, and returns the
+ * exit code. Never throws.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const fail = (reason: string): number => {
+    io.stderr.write(`key-custody: ${oneLine(reason)}\n`);
+    return 2;
+  };
+  try {
+    const parsed = parseArgs(argv);
+    if (parsed.kind === 'help') {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    if (parsed.kind === 'version') {
+      io.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    const { documents } = readInputs(parsed.paths, { cwd: io.cwd, frontEnds: io.frontEnds });
+
+    const rules = io.rules ?? ALL_RULES;
+    const stacks = documents.map((d) => d.stack);
+    const model = buildModel(documents);
+    const result = runRules(model, rules, io.today ? { today: io.today } : {});
+
+    let out: string;
+    switch (parsed.format) {
+      case 'json':
+        out = renderJsonCheck(result.findings, { stacks, strict: parsed.strict });
+        break;
+      case 'markdown':
+        out = renderMarkdown(summarizeModel(model, result));
+        break;
+      case 'sarif':
+        out = renderSarif(result.findings, {
+          rules,
+          sources: Object.fromEntries(documents.map((d) => [d.stack, d.source])),
+          version: packageVersion(),
+        });
+        break;
+      case 'text':
+        out = renderText(result.findings, { stacks, color: io.isTTY === true, strict: parsed.strict });
+        break;
+    }
+    io.stdout.write(out);
+    return blocking(result.findings, parsed.strict).length > 0 ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError) return fail(e.message);
+    const why = e instanceof Error ? e.message : String(e);
+    if (process.env.KEY_CUSTODY_DEBUG && e instanceof Error && e.stack) {
+      io.stderr.write(`key-custody: internal error: ${oneLine(why)}\n${e.stack}\n`);
+      return 2;
+    }
+    return fail(`internal error while checking: ${why} (set KEY_CUSTODY_DEBUG=1 for details)`);
+  }
+}
