@@ -1,0 +1,321 @@
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { TAG_APP, TAG_KEY } from '../model/types';
+import { keyArguments, secretPath, type AppProfile } from '../profiles';
+import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyValueFlag } from '../rules/helpers';
+import { CustodyManifest } from './custody-manifest';
+import { KeyFileCheck } from './key-file-check';
+import { MasterKey } from './master-key';
+import { parseProps } from './validation';
+
+/**
+ * What every protected app (container or Swarm service) shares: how the key reaches it
+ * and what must never carry it. The refusals mirror KC001/KC002 (same name tests, from
+ * the rules' helpers), so a construct that constructs also passes the synth-time check.
+ */
+export interface KeyPassingProps {
+  /**
+   * Environment variables. Variables that would carry the key itself
+   * (`ZITADEL_MASTERKEY`, `*_MASTER_KEY`) are refused at construction.
+   * @default - none besides the profile's key-file variable
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Arguments before the key-file flag (the container's CMD). Flags that carry the key
+   * (`--masterkey <x>`, `--masterkey=`, `--masterkeyFromEnv`) are refused at construction.
+   * @default - the profile's `baseCommand` (Zitadel: `start-from-init --tlsMode external`)
+   */
+  readonly command?: readonly string[];
+  /**
+   * Entrypoint override.
+   * @default - the image's entrypoint
+   */
+  readonly entrypoint?: readonly string[];
+  /**
+   * File name of the key under `/run/secrets/` inside the container.
+   * @default - the profile's `secretName` (Zitadel: `masterkey`)
+   */
+  readonly secretName?: string;
+}
+
+/** Where the key is inside the container and how the app is told, derived from the profile. */
+export interface KeyPassing {
+  readonly target: string;
+  readonly command: string[];
+  readonly env: Record<string, string>;
+  /** One line for messages: how the key reaches the app. */
+  readonly how: string;
+}
+
+/** The key file's path inside the container and the arguments/variables that name it. */
+export function keyPassingOf(profile: AppProfile, props: KeyPassingProps): KeyPassing {
+  const target = secretPath(profile, props.secretName);
+  const args = keyArguments(profile, target);
+  const how = profile.passing.kind === 'flag' ? `${profile.passing.flag} ${target}` : `${profile.passing.variable}=${target}`;
+  return {
+    target,
+    command: [...(props.command ?? profile.baseCommand), ...args.command],
+    env: { ...(props.env ?? {}), ...args.env },
+    how,
+  };
+}
+
+/** Flags in an argv, split the way a shell would see them (`sh -c "... --masterkey=x"` included). */
+function flagTokens(args: readonly string[]): { flag: string; inline: boolean; index: number }[] {
+  const out: { flag: string; inline: boolean; index: number }[] = [];
+  args.forEach((arg, index) => {
+    for (const raw of arg.split(/\s+/)) {
+      const tok = raw.replace(/^['"]+|['";]+$/g, '');
+      if (!/^--?[A-Za-z]/.test(tok)) continue;
+      const eq = tok.indexOf('=');
+      out.push({ flag: eq > 0 ? tok.slice(0, eq) : tok, inline: eq > 0, index });
+    }
+  });
+  return out;
+}
+
+/**
+ * zod refinements that refuse key-by-value props. Messages name the variable or flag,
+ * never a value, and say why and what to do instead.
+ */
+export function keyPassingSchema(profile: AppProfile, construct: string, secretName?: string) {
+  const target = secretPath(profile, secretName);
+  const how = profile.passing.kind === 'flag' ? `${profile.passing.flag} ${target}` : `${profile.passing.variable}=${target}`;
+  const instead = `${construct} mounts the key file read-only at ${target} and passes it by path (${how})`;
+  return z
+    .object({
+      env: z.record(z.string(), z.string()).optional(),
+      command: z.array(z.string()).optional(),
+      entrypoint: z.array(z.string()).optional(),
+      secretName: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain file name, e.g. "masterkey"')
+        .optional(),
+    })
+    .superRefine((p, ctx) => {
+      for (const name of Object.keys(p.env ?? {})) {
+        if (profile.forbiddenEnv.includes(name) || isKeyEnvName(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['env', name],
+            message:
+              `environment variable "${name}" would carry the master key itself, readable through \`docker inspect\`, ` +
+              `/proc/<pid>/environ and the container's Terraform state (KC001); remove it: ${instead}`,
+          });
+        } else if ((profile.passing.kind === 'env' && name === profile.passing.variable) || isKeyFileEnvName(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['env', name],
+            message: `environment variable "${name}" is set by ${construct} to the mounted key file; remove it (to change the file name, set secretName)`,
+          });
+        }
+      }
+      for (const field of ['entrypoint', 'command'] as const) {
+        for (const t of flagTokens(p[field] ?? [])) {
+          const shown = t.inline ? `${t.flag}=` : t.flag;
+          if (isKeyFromEnvFlag(t.flag)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field, t.index],
+              message: `flag "${shown}" makes the app read the master key from an environment variable (KC001); remove it: ${instead}`,
+            });
+          } else if (isKeyValueFlag(t.flag) || profile.forbiddenFlags.includes(t.flag)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field, t.index],
+              message:
+                `flag "${shown}" puts the master key on the command line, visible in \`ps\`, /proc/<pid>/cmdline and the ` +
+                `container's Terraform state (KC002); remove it and its value: ${instead}`,
+            });
+          } else if (profile.passing.kind === 'flag' && (t.flag === profile.passing.flag || isKeyFileFlag(t.flag))) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field, t.index],
+              message: `flag "${shown}" is added by ${construct} after the command, pointing at the mounted key file; remove it (to change the file name, set secretName)`,
+            });
+          }
+        }
+      }
+    });
+}
+
+/** The custody labels of an app container: which key it runs with. No `custody:role`: it is not a store. */
+export function appLabels(key: MasterKey, extra: Readonly<Record<string, string>> = {}): { label: string; value: string }[] {
+  return [...Object.entries(extra).map(([label, value]) => ({ label, value })), { label: TAG_KEY, value: key.keyId }, { label: TAG_APP, value: key.app }];
+}
+
+/** The host path a key is mounted from, or the construct's error. */
+export function requireHostPath(construct: string, scope: Construct, key: MasterKey): string {
+  if (key.hotCopyPath === undefined) {
+    throw new Error(
+      `[${scope.node.path}] ${construct}: key "${key.keyId}" has a ${key.hotCopyKind} hot copy without hostPath, so there is no file to mount; ` +
+        `give hotCopy.hostPath (the host path where an agent writes the key, e.g. "/etc/${key.app}/masterkey")`,
+    );
+  }
+  return key.hotCopyPath;
+}
+
+const labelsSchema = z
+  .record(z.string(), z.string())
+  .superRefine((l, ctx) => {
+    for (const k of Object.keys(l)) {
+      if (k.startsWith('custody:')) ctx.addIssue({ code: 'custom', path: [k], message: `label "${k}" is set by the construct from the key; remove it` });
+    }
+  })
+  .optional();
+
+/** Props of {@link ProtectedAppContainer}. */
+export interface ProtectedAppContainerProps extends KeyPassingProps {
+  /** The key the app runs with; its hot copy (or its `hostPath`) is bind-mounted read-only. */
+  readonly masterKey: MasterKey;
+  /**
+   * Container name.
+   * @default - the key's app name
+   */
+  readonly name?: string;
+  /**
+   * Image reference, pulled through a `docker_image` resource; or a `docker_image` of your own.
+   * @default - the profile's image (Zitadel: `ghcr.io/zitadel/zitadel:v4.13.0`)
+   */
+  readonly image?: string | Image;
+  /**
+   * User to run as. The key file is `0400 root:root`, so only uid 0 can read it; an image
+   * that runs as another user needs `user: '0'` here or fails to read the key at start.
+   * @default - the image's user
+   */
+  readonly user?: string;
+  /**
+   * Published ports.
+   * @default - none
+   */
+  readonly ports?: readonly { readonly internal: number; readonly external?: number; readonly ip?: string }[];
+  /**
+   * Names of docker networks to attach.
+   * @default - docker's default bridge network
+   */
+  readonly networks?: readonly string[];
+  /**
+   * Restart policy.
+   * @default 'unless-stopped'
+   */
+  readonly restart?: 'no' | 'on-failure' | 'always' | 'unless-stopped';
+  /**
+   * Run the deploy-time check of the host key file ({@link KeyFileCheck}) before the app starts.
+   * @default true
+   */
+  readonly deployCheck?: boolean;
+  /**
+   * Image of the deploy-time check.
+   * @default 'busybox:1.36.1'
+   */
+  readonly checkImage?: string;
+  /**
+   * Further labels (`custody:*` labels are set from the key and cannot be given).
+   * @default - only the custody labels
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Docker provider of the host that runs the app and holds the key file.
+   * @default - the stack's default `docker` provider
+   */
+  readonly provider?: TerraformProvider;
+}
+
+const containerSchema = z.object({
+  masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a docker container name')
+    .optional(),
+  image: z.union([z.string().min(1), z.instanceof(Image)]).optional(),
+  user: z.string().optional(),
+  ports: z
+    .array(z.object({ internal: z.number().int().min(1).max(65535), external: z.number().int().min(1).max(65535).optional(), ip: z.string().optional() }))
+    .optional(),
+  networks: z.array(z.string().min(1)).optional(),
+  restart: z.enum(['no', 'on-failure', 'always', 'unless-stopped']).optional(),
+  deployCheck: z.boolean().optional(),
+  checkImage: z.string().min(1).optional(),
+  labels: labelsSchema,
+  provider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a docker provider').optional(),
+});
+
+/** Validate the shared props of the protected-app constructs; throws the construct's error. */
+export function parseProtectedAppProps<T extends { masterKey: MasterKey }>(construct: string, scope: Construct, base: z.ZodType<T>, props: unknown): T {
+  const fix = 'mount the key, never pass it: let the construct add the key file flag or variable, and keep the key out of env and command';
+  const p = parseProps(construct, scope, base, props, 'give masterKey: a MasterKey');
+  const secretName = (props as KeyPassingProps).secretName;
+  parseProps(construct, scope, keyPassingSchema(p.masterKey.profile, construct, typeof secretName === 'string' ? secretName : undefined), props, fix);
+  return p;
+}
+
+/**
+ * The app as a `docker_container`: the key's host file bind-mounted read-only at
+ * `/run/secrets/<name>` and passed by path as the profile says (Zitadel:
+ * `--masterkeyFile /run/secrets/masterkey` after the command; ServOS/ACT:
+ * `SERVOS_MASTER_KEY_FILE=/run/secrets/...`). Props that would put the key in an
+ * environment variable or on the command line are refused when the construct is made.
+ * A {@link KeyFileCheck} verifies the host file before the app starts.
+ */
+export class ProtectedAppContainer extends Construct {
+  /** The app container. */
+  public readonly container: Container;
+  /** The image pulled for the app, unless one was given. */
+  public readonly image?: Image;
+  /** The deploy-time check, when enabled. */
+  public readonly deployCheck?: KeyFileCheck;
+  /** Path of the key file inside the container. */
+  public readonly keyPath: string;
+
+  constructor(scope: Construct, id: string, props: ProtectedAppContainerProps) {
+    super(scope, id);
+    const p = parseProtectedAppProps('ProtectedAppContainer', this, containerSchema, props);
+    const key = props.masterKey;
+    const profile = key.profile;
+    const hostPath = requireHostPath('ProtectedAppContainer', this, key);
+    CustodyManifest.of(this);
+
+    const passing = keyPassingOf(profile, props);
+    this.keyPath = passing.target;
+    let imageRef: string;
+    if (props.image instanceof Image) {
+      imageRef = props.image.imageId;
+    } else {
+      const ref = props.image ?? profile.image;
+      if (!ref) {
+        throw new Error(`[${this.node.path}] ProtectedAppContainer: profile "${profile.name}" names no image; give image, e.g. image: "registry/app:1.2.3"`);
+      }
+      this.image = new Image(this, 'Image', { provider: p.provider, name: ref, keepLocally: true });
+      imageRef = this.image.imageId;
+    }
+
+    if (p.deployCheck !== false) {
+      this.deployCheck = new KeyFileCheck(this, 'KeyFileCheck', {
+        masterKey: key,
+        provider: p.provider,
+        image: p.checkImage,
+        name: `${p.name ?? key.app}-key-check`,
+        revision: typeof props.image === 'string' ? props.image : profile.image,
+      });
+    }
+
+    this.container = new Container(this, 'Container', {
+      provider: p.provider,
+      name: p.name ?? key.app,
+      image: imageRef,
+      entrypoint: props.entrypoint ? [...props.entrypoint] : undefined,
+      command: passing.command,
+      env: Object.keys(passing.env).length > 0 ? Object.entries(passing.env).map(([k, v]) => `${k}=${v}`) : undefined,
+      user: p.user,
+      restart: p.restart ?? 'unless-stopped',
+      mounts: [{ type: 'bind', source: hostPath, target: passing.target, readOnly: true }],
+      ports: p.ports?.map((x) => ({ internal: x.internal, external: x.external, ip: x.ip })),
+      networksAdvanced: p.networks?.map((name) => ({ name })),
+      labels: appLabels(key, p.labels),
+      dependsOn: this.deployCheck ? [this.deployCheck.container] : undefined,
+    });
+  }
+}

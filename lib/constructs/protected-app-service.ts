@@ -1,0 +1,197 @@
+import { Service } from '@cdktf/provider-docker/lib/service';
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { CustodyManifest } from './custody-manifest';
+import { KeyFileCheck } from './key-file-check';
+import { appLabels, keyPassingOf, parseProtectedAppProps, requireHostPath, type KeyPassingProps } from './key-mount';
+import { MasterKey } from './master-key';
+
+/**
+ * A Swarm secret created out of band from the host file (`docker secret create
+ * <name> /etc/zitadel/masterkey`) and referenced here by id and name. The library never
+ * creates a `docker_secret`: its `data` would put the key in Terraform state (KC004).
+ */
+export interface SwarmSecretRef {
+  /** Secret id, as `docker secret inspect -f '{{.ID}}' <name>` prints it. */
+  readonly secretId: string;
+  /** Secret name. */
+  readonly secretName: string;
+}
+
+/** Props of {@link ProtectedAppService}. */
+export interface ProtectedAppServiceProps extends KeyPassingProps {
+  /** The key the service runs with. */
+  readonly masterKey: MasterKey;
+  /**
+   * Service name.
+   * @default - the key's app name
+   */
+  readonly name?: string;
+  /**
+   * Image reference.
+   * @default - the profile's image
+   */
+  readonly image?: string;
+  /**
+   * Take the key from a Swarm secret instead of a bind mount of the host file. Swarm
+   * then writes it into the task as `0400` owned by uid 0.
+   * @default - bind-mount the host file read-only (pin the service to the node that holds it
+   *   with `placementConstraints`)
+   */
+  readonly swarmSecret?: SwarmSecretRef;
+  /**
+   * Placement constraints, e.g. `node.hostname==idp-1`: a bind-mounted key file exists only on its own node.
+   * @default - none
+   */
+  readonly placementConstraints?: readonly string[];
+  /**
+   * Replicas.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * User to run as (the host file is `0400 root:root`).
+   * @default - the image's user
+   */
+  readonly user?: string;
+  /**
+   * Published ports.
+   * @default - none
+   */
+  readonly ports?: readonly { readonly targetPort: number; readonly publishedPort?: number }[];
+  /**
+   * Names (or ids) of overlay networks to attach.
+   * @default - none
+   */
+  readonly networks?: readonly string[];
+  /**
+   * Run the deploy-time check of the host key file ({@link KeyFileCheck}) on the docker host
+   * the provider talks to, before the service is created or updated.
+   * @default true
+   */
+  readonly deployCheck?: boolean;
+  /**
+   * Image of the deploy-time check.
+   * @default 'busybox:1.36.1'
+   */
+  readonly checkImage?: string;
+  /**
+   * Further labels (`custody:*` labels are set from the key).
+   * @default - only the custody labels
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Docker provider of a Swarm manager.
+   * @default - the stack's default `docker` provider
+   */
+  readonly provider?: TerraformProvider;
+}
+
+const serviceSchema = z.object({
+  masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a docker service name')
+    .optional(),
+  image: z.string().min(1).optional(),
+  swarmSecret: z
+    .object({
+      secretId: z.string().min(1, 'give the id of a secret created out of band with `docker secret create`'),
+      secretName: z.string().min(1),
+    })
+    .optional(),
+  placementConstraints: z.array(z.string().min(1)).optional(),
+  replicas: z.number().int().min(0).optional(),
+  user: z.string().optional(),
+  ports: z.array(z.object({ targetPort: z.number().int().min(1).max(65535), publishedPort: z.number().int().min(1).max(65535).optional() })).optional(),
+  networks: z.array(z.string().min(1)).optional(),
+  deployCheck: z.boolean().optional(),
+  checkImage: z.string().min(1).optional(),
+  labels: z
+    .record(z.string(), z.string())
+    .superRefine((l, ctx) => {
+      for (const k of Object.keys(l)) {
+        if (k.startsWith('custody:')) ctx.addIssue({ code: 'custom', path: [k], message: `label "${k}" is set by the construct from the key; remove it` });
+      }
+    })
+    .optional(),
+  provider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a docker provider').optional(),
+});
+
+/**
+ * The app as a Swarm `docker_service`: the key as a read-only bind mount of the host
+ * file, or as a reference to a Swarm secret created out of band; passed by path as the
+ * profile says. Key-by-value props are refused at construction, as for
+ * {@link ProtectedAppContainer}.
+ */
+export class ProtectedAppService extends Construct {
+  /** The service. */
+  public readonly service: Service;
+  /** The deploy-time check, when enabled. */
+  public readonly deployCheck?: KeyFileCheck;
+  /** Path of the key file inside the task. */
+  public readonly keyPath: string;
+
+  constructor(scope: Construct, id: string, props: ProtectedAppServiceProps) {
+    super(scope, id);
+    const p = parseProtectedAppProps('ProtectedAppService', this, serviceSchema, props);
+    const key = props.masterKey;
+    const profile = key.profile;
+    const hostPath = requireHostPath('ProtectedAppService', this, key);
+    CustodyManifest.of(this);
+    const passing = keyPassingOf(profile, props);
+    this.keyPath = passing.target;
+    const image = p.image ?? profile.image;
+    if (!image) {
+      throw new Error(`[${this.node.path}] ProtectedAppService: profile "${profile.name}" names no image; give image, e.g. image: "registry/app:1.2.3"`);
+    }
+
+    if (p.deployCheck !== false) {
+      this.deployCheck = new KeyFileCheck(this, 'KeyFileCheck', {
+        masterKey: key,
+        provider: p.provider,
+        image: p.checkImage,
+        name: `${p.name ?? key.app}-key-check`,
+        revision: image,
+      });
+    }
+
+    const labels = appLabels(key, p.labels);
+    this.service = new Service(this, 'Service', {
+      provider: p.provider,
+      name: p.name ?? key.app,
+      labels,
+      mode: { replicated: { replicas: p.replicas ?? 1 } },
+      taskSpec: {
+        containerSpec: {
+          image,
+          // Swarm's `command` replaces the entrypoint and `args` follow it, as CMD does for a container.
+          command: props.entrypoint ? [...props.entrypoint] : undefined,
+          args: passing.command,
+          env: Object.keys(passing.env).length > 0 ? passing.env : undefined,
+          user: p.user,
+          labels,
+          mounts: p.swarmSecret ? undefined : [{ type: 'bind', source: hostPath, target: passing.target, readOnly: true }],
+          secrets: p.swarmSecret
+            ? [
+                {
+                  secretId: p.swarmSecret.secretId,
+                  secretName: p.swarmSecret.secretName,
+                  fileName: passing.target,
+                  fileUid: '0',
+                  fileGid: '0',
+                  fileMode: 0o400,
+                },
+              ]
+            : undefined,
+        },
+        placement: p.placementConstraints ? { constraints: [...p.placementConstraints] } : undefined,
+        networksAdvanced: p.networks?.map((name) => ({ name })),
+        restartPolicy: { condition: 'on-failure' },
+      },
+      endpointSpec: p.ports ? { ports: p.ports.map((x) => ({ targetPort: x.targetPort, publishedPort: x.publishedPort })) } : undefined,
+      dependsOn: this.deployCheck ? [this.deployCheck.container] : undefined,
+    });
+  }
+}
