@@ -12,6 +12,7 @@ import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
 import { CustodyManifest } from './custody-manifest';
 import { EphemeralKeyInput } from './ephemeral-key-input';
 import { parseProps } from './validation';
+import { KMS_ADMIN_ACTIONS } from './kms';
 
 /**
  * The hot copy as a file on the docker host: the seeds' default. Terraform only declares
@@ -353,22 +354,6 @@ function accountRootOf(arn: string): string {
   return `arn:${Fn.element(parts, 1)}:iam::${Fn.element(parts, 4)}:root`;
 }
 
-const KMS_ADMIN_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-];
 
 /**
  * One master key of one app: where its hot copy lives, which copies exist outside
