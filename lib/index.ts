@@ -6,7 +6,43 @@ export { MANIFEST_KIND } from './model/manifest';
 export * from './rules/rule';
 export { runRules, blocking, formatFinding, type CheckResult, type EngineOptions } from './rules/engine';
 export { ALL_RULES } from './rules';
+export { ruleById } from './rules/catalogue';
 export * from './profiles';
 export { KeyCustody, KeyCustodyCheck, type KeyCustodyOptions } from './synth/custody-check';
 export { CustodyManifest } from './constructs/custody-manifest';
 export { CustodySuppressions, type CustodySuppression } from './constructs/suppressions';
+export {
+  MasterKey,
+  type MasterKeyProps,
+  type HotCopy,
+  type HostFileHotCopy,
+  type SecretsManagerHotCopy,
+  type SsmHotCopy,
+  type KeyCopyDeclaration,
+} from './constructs/master-key';
+export { EphemeralKeyInput, type EphemeralKeyInputProps } from './constructs/ephemeral-key-input';
+export { KeyFileCheck, type KeyFileCheckProps } from './constructs/key-file-check';
+export { ProtectedAppContainer, type ProtectedAppContainerProps, type KeyPassingProps } from './constructs/key-mount';
+export { ProtectedAppService, type ProtectedAppServiceProps, type SwarmSecretRef } from './constructs/protected-app-service';
+export {
+  CustodyBucket,
+  DatabaseBackupBucket,
+  KeyBackupBucket,
+  AdoptedBackupBucket,
+  assertKeyOutlivesDb,
+  RETENTION_MARGIN_DAYS,
+  WRITER_DENIED_ACTIONS,
+  RESTORE_DENIED_ACTIONS,
+  type CustodyBucketProps,
+  type DatabaseBackupBucketProps,
+  type KeyBackupBucketProps,
+  type AdoptedBackupBucketProps,
+  type ExistingBucketProps,
+  type CustodyRoleTrust,
+  type WriterAccessKeyOptions,
+  type BackupBucketRole,
+  type ObjectLockMode,
+  type RetentionFacts,
+} from './constructs/backup-bucket';
+export { summarizeModel, forStack, renderMarkdown, renderJsonReport, renderJsonCheck, renderText, type ReportData } from './report';
+export { verifyKeyFile, type VerifyKeyResult } from './cli/verify-key';
