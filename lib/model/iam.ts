@@ -17,7 +17,7 @@ import { ModelContext, key } from './context';
 import { kmsKeyId } from './settings';
 import { statementsOfDocument, statementsOfJson, type PolicyPrincipal, type PolicyStatement } from './policy';
 import { parseJsonencode } from './hcl';
-import { blocks, literal, singleRef, strings } from './refs';
+import { blocks, literal, singleRef, splitTemplate, strings } from './refs';
 import {
   CUSTODY_ROLES,
   TAG_ROLE,
@@ -148,32 +148,6 @@ function globCovers(pattern: string, template: string): boolean {
   return globMatch(pattern, template.replace(/\*/g, SENTINEL).replace(/\?/g, SENTINEL));
 }
 
-type Part = { readonly lit: string } | { readonly expr: string };
-
-/** A string split into literal parts and `${...}` bodies (braces balanced). */
-function splitTemplate(s: string): Part[] {
-  const out: Part[] = [];
-  let last = 0;
-  let i = s.indexOf('${');
-  while (i >= 0) {
-    if (i > last) out.push({ lit: s.slice(last, i) });
-    let depth = 0;
-    let j = i + 2;
-    for (; j < s.length; j++) {
-      const c = s[j];
-      if (c === '{') depth++;
-      else if (c === '}') {
-        if (depth === 0) break;
-        depth--;
-      }
-    }
-    out.push({ expr: s.slice(i + 2, j) });
-    last = j + 1;
-    i = s.indexOf('${', last);
-  }
-  if (last < s.length) out.push({ lit: s.slice(last) });
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------
 // Accounts

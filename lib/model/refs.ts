@@ -30,11 +30,15 @@ export function isExpression(v: unknown): v is string {
   return typeof v === 'string' && v.includes('${');
 }
 
-/** The bodies of every `${...}` in a string, with nested braces balanced. */
-export function interpolations(s: string): string[] {
-  const out: string[] = [];
+export type TemplatePart = { readonly lit: string } | { readonly expr: string };
+
+/** A string split into literal parts and `${...}` bodies (braces balanced). */
+export function splitTemplate(s: string): TemplatePart[] {
+  const out: TemplatePart[] = [];
+  let last = 0;
   let i = s.indexOf('${');
   while (i >= 0) {
+    if (i > last) out.push({ lit: s.slice(last, i) });
     let depth = 0;
     let j = i + 2;
     for (; j < s.length; j++) {
@@ -45,10 +49,17 @@ export function interpolations(s: string): string[] {
         depth--;
       }
     }
-    out.push(s.slice(i + 2, j));
-    i = s.indexOf('${', j + 1);
+    out.push({ expr: s.slice(i + 2, j) });
+    last = j + 1;
+    i = s.indexOf('${', last);
   }
+  if (last < s.length) out.push({ lit: s.slice(last) });
   return out;
+}
+
+/** The bodies of every `${...}` in a string, with nested braces balanced. */
+export function interpolations(s: string): string[] {
+  return splitTemplate(s).flatMap((p) => ('expr' in p ? [p.expr] : []));
 }
 
 /** Every resource/data reference inside a value (strings, arrays and objects, recursively). */

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// The main job: synthesize the main example (examples/zitadel-single-host, via the root
+// cdktf.json) with the real `cdktf synth`, then print the app-wide custody report.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const outdir = join(root, 'cdktf.out');
+rmSync(outdir, { recursive: true, force: true });
+const cdktf = join(root, 'node_modules', '.bin', 'cdktf');
+const res = spawnSync(cdktf, ['synth'], {
+  cwd: root,
+  env: { ...process.env, CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0' },
+  encoding: 'utf8',
+});
+const report = join(outdir, 'custody-report.md');
+if (res.status !== 0 || !existsSync(report)) {
+  process.stderr.write(`${res.stdout ?? ''}${res.stderr ?? ''}\nmain job: cdktf synth failed (exit ${res.status}); see above\n`);
+  process.exit(res.status || 1);
+}
+process.stdout.write(readFileSync(report, 'utf8'));
+process.stdout.write(`\nWritten: cdktf.out/custody-report.md and .json, and one report per stack under cdktf.out/stacks/<stack>/\n`);
