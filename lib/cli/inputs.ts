@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { resourceLines } from '../model/json-locations';
 import { loadTerraformJson } from '../model/load';
+import { loadPlanJson, looksLikePlanJson, PlanInputError } from '../model/plan';
 import type { TfDocument } from '../model/types';
 
 /**
@@ -32,6 +34,8 @@ export interface JsonInput {
   /** Stack name implied by the location: the name the caller chose, else the parent folder's name. */
   readonly stack: string;
   readonly json: unknown;
+  /** The file's text, where it was read from a file (for source line numbers). */
+  readonly text?: string;
 }
 
 /** Turns one kind of JSON document into stack documents for the model. */
@@ -59,7 +63,7 @@ export function isTerraformJson(json: unknown): boolean {
 
 /** `terraform show -json` of a saved plan. */
 export function isPlanJson(json: unknown): boolean {
-  return isObject(json) && typeof json.format_version === 'string' && ('planned_values' in json || 'configuration' in json || 'resource_changes' in json);
+  return looksLikePlanJson(json);
 }
 
 /** `terraform show -json` of a state (no plan). */
@@ -76,15 +80,52 @@ function isCdktfManifest(json: unknown): json is { stacks: Record<string, { name
 export const terraformJsonFrontEnd: InputFrontEnd = {
   name: 'terraform-json',
   accepts: isTerraformJson,
-  load: (input) => [loadTerraformJson(input.stack, input.json, input.path)],
+  load: (input) => {
+    const doc = loadTerraformJson(input.stack, input.json, input.path);
+    if (input.text === undefined) return [doc];
+    // Source lines of the resource blocks, for SARIF locations (GitHub code scanning).
+    const lines = resourceLines(input.text);
+    const resources = doc.resources.map((r) => {
+      const line = lines.get(r.address);
+      return line === undefined ? r : { ...r, location: { file: input.path, line } };
+    });
+    return [{ ...doc, resources }];
+  },
+};
+
+/** File names that say nothing about the stack: the stack is then named after the folder. */
+const GENERIC_PLAN_NAMES = new Set(['plan', 'tfplan', 'terraform', 'show', 'out', 'cdk.tf']);
+
+/**
+ * Stack name of a plan file: its base name without `.json` and a `.plan`/`.tfplan` suffix or
+ * `plan.`/`tfplan.` prefix (`keys.plan.json` → `keys`), unless that is generic (`plan.json`,
+ * `tfplan.json`), in which case the parent folder's name (`prod-keys/plan.json` → `prod-keys`).
+ */
+export function planStackName(input: Pick<JsonInput, 'path' | 'stack'>): string {
+  let base = path.basename(input.path).replace(/\.json$/i, '');
+  base = base.replace(/[._-](tf)?plan$/i, '').replace(/^(tf)?plan[._-]/i, '');
+  return base === '' || GENERIC_PLAN_NAMES.has(base.toLowerCase()) ? input.stack : base;
+}
+
+/** `terraform show -json plan.out` output (format 1.x): configuration + planned values. */
+export const planJsonFrontEnd: InputFrontEnd = {
+  name: 'plan-json',
+  accepts: looksLikePlanJson,
+  load: (input) => {
+    try {
+      return [loadPlanJson(planStackName(input), input.json, input.path)];
+    } catch (e) {
+      if (e instanceof PlanInputError) throw new InputError(`${input.path}: ${e.message}`);
+      throw e;
+    }
+  },
 };
 
 /**
- * The front ends tried in order. Extension point: a plan front end (`terraform show -json
- * plan.out` → documents from `configuration` + `planned_values`) is added here; until one
- * accepts plan JSON, such input ends with "plan JSON input is not supported yet".
+ * The front ends tried in order: Terraform JSON (`cdk.tf.json`, `*.tf.json`), then
+ * `terraform show -json` plans. More can be added here or through the `frontEnds` option.
  */
-export const FRONT_ENDS: readonly InputFrontEnd[] = [terraformJsonFrontEnd];
+export const FRONT_ENDS: readonly InputFrontEnd[] = [terraformJsonFrontEnd, planJsonFrontEnd];
 
 export interface ReadInputsOptions {
   /** Directory relative paths are resolved against; default `process.cwd()`. */
@@ -214,9 +255,9 @@ class Reader {
         return;
       }
     }
-    const json = this.parseFile(file);
+    const { json, text } = this.parseFileText(file);
     this.seenFiles.add(real);
-    const input: JsonInput = { path: this.display(file), stack: stack ?? stackNameOf(path.dirname(file)), json };
+    const input: JsonInput = { path: this.display(file), stack: stack ?? stackNameOf(path.dirname(file)), json, text };
     const frontEnd = this.frontEnds.find((f) => f.accepts(json));
     if (frontEnd) {
       let docs: TfDocument[];
@@ -233,6 +274,10 @@ class Reader {
   }
 
   private parseFile(file: string): unknown {
+    return this.parseFileText(file).json;
+  }
+
+  private parseFileText(file: string): { json: unknown; text: string } {
     const shown = this.display(file);
     let buf: Buffer;
     try {
@@ -240,15 +285,20 @@ class Reader {
     } catch (e) {
       throw new InputError(`${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${WHAT_TO_PASS}`);
     }
-    if (buf.length >= 2 && buf[0] === 0x50 && buf[1] === 0x4b) {
-      throw new InputError(`${shown} is a binary Terraform plan; pass the output of \`terraform show -json ${path.basename(file)}\` instead`);
+    // A saved plan (`terraform plan -out=plan.out`) is a zip archive: `PK\x03\x04`.
+    if (buf.length >= 2 && buf[0] === 0x50 && buf[1] === 0x4b && (buf.length < 4 || (buf[2] === 0x03 && buf[3] === 0x04) || buf[2] === 0x05)) {
+      const base = path.basename(file);
+      throw new InputError(`${shown} is a binary Terraform plan, not its JSON; run \`terraform show -json ${base} > ${base.replace(/\.[^.]*$/, '')}.json\` and pass that file`);
     }
     const text = buf.toString('utf8').replace(/^\uFEFF/, '');
     if (text.trim() === '') throw new InputError(`${shown} is empty; ${RUN_SYNTH}, or pass the output of \`terraform show -json plan.out\``);
     try {
-      return JSON.parse(text);
+      return { json: JSON.parse(text) as unknown, text };
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
+      if (/^\s*\{\s*"format_version"/.test(text)) {
+        throw new InputError(`${shown} is a truncated or damaged plan JSON (${why}); run \`terraform show -json plan.out > plan.json\` again and pass the complete file`);
+      }
       throw new InputError(`${shown} is not JSON (${why}); ${WHAT_TO_PASS}`);
     }
   }
@@ -266,7 +316,7 @@ class Reader {
 }
 
 function wrongKind(shown: string, json: unknown): string {
-  if (isPlanJson(json)) return `${shown}: plan JSON input is not supported yet; pass the cdktf.out folder that \`cdktf synth\` writes`;
+  if (isPlanJson(json)) return `${shown} is plan JSON, but no plan front end is enabled; pass the cdktf.out folder that \`cdktf synth\` writes`;
   if (isStateJson(json)) return `${shown} is Terraform state, not a plan; pass the output of \`terraform show -json plan.out\` or the cdktf.out folder`;
   if (isObject(json) && typeof json.app === 'string' && 'language' in json) {
     return `${shown} is the cdktf project file; run \`cdktf synth\` and pass the cdktf.out folder it writes`;

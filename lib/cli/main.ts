@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildModel } from '../model/build';
 import { ALL_RULES } from '../rules';
-import { blocking, runRules } from '../rules/engine';
+import type { CustodyModel, Finding } from '../model/types';
+import { blocking, NOT_PROVEN, runRules } from '../rules/engine';
 import type { CustodyRule } from '../rules/rule';
 import { renderJsonCheck } from '../report/json';
 import { renderMarkdown } from '../report/markdown';
@@ -28,6 +29,8 @@ export interface CliIo {
 }
 
 export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
+
+export { NOT_PROVEN };
 export type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage: key-custody check <path>... [--format text|markdown|json|sarif] [--strict]
@@ -35,9 +38,13 @@ export const USAGE = `Usage: key-custody check <path>... [--format text|markdown
 Check the key custody of synthesized cdktf stacks: custody separation, 3-2-1 copies,
 bucket hardening, recovery drills (rules KC001-KC034).
 
-<path> is a cdktf.out folder (after \`cdktf synth\`), one stack folder, a cdk.tf.json
-or another *.tf.json file. Several paths are checked as one model, so cross-stack
-rules see every stack.
+<path> is a cdktf.out folder (after \`cdktf synth\`), one stack folder, a cdk.tf.json,
+another *.tf.json file, or the JSON of a saved plan (\`terraform show -json plan.out >
+plan.json\`). Several paths are checked as one model, so cross-stack rules see every
+stack: pass one plan per stack. A plan's stack is named after its file
+(\`keys.plan.json\` → keys) or, for a generic name like plan.json, its folder.
+Values a plan only knows after apply are read from the configuration's references;
+what cannot be proven that way is reported as ${NOT_PROVEN} (a warning).
 
 Options:
   --format <f>   text (default), markdown, json or sarif
@@ -142,7 +149,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const rules = io.rules ?? ALL_RULES;
     const stacks = documents.map((d) => d.stack);
     const model = buildModel(documents);
-    const result = runRules(model, rules, io.today ? { today: io.today } : {});
+    const ran = runRules(model, rules, io.today ? { today: io.today } : {});
+    const result = { ...ran, findings: withLocations(model, ran.findings) };
 
     let out: string;
     switch (parsed.format) {
@@ -174,4 +182,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return fail(`internal error while checking: ${why} (set KEY_CUSTODY_DEBUG=1 for details)`);
   }
+}
+
+/** Give findings the source line of their resource block where the input has one (SARIF). */
+function withLocations(model: CustodyModel, findings: readonly Finding[]): Finding[] {
+  return findings.map((f) => {
+    if (f.location) return f;
+    const bare = f.address.startsWith(`${f.stack}/`) ? f.address.slice(f.stack.length + 1) : f.address;
+    const location = model.resource(f.stack, bare)?.location;
+    return location ? { ...f, location } : f;
+  });
 }

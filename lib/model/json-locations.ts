@@ -56,12 +56,7 @@ export function resourceLines(text: string): Map<string, number> {
     } else if (c === 123 || c === 91) {
       // { or [: the value of the pending key (if any) opens one level deeper
       path[depth] = c === 123 ? pendingKey : undefined;
-      if (c === 123 && depth === 3 && pendingKey !== undefined) {
-        const block = path[0];
-        if ((block === 'resource' || block === 'data') && path[1] !== undefined && path[2] !== undefined) {
-          // path[1] is the top-level key, path[2] the type; pendingKey the name
-        }
-      }
+      // path[1] is the top-level block (`resource`), path[2] the type, pendingKey the name.
       if (c === 123 && depth === 3 && (path[1] === 'resource' || path[1] === 'data') && path[2] !== undefined && pendingKey !== undefined) {
         const address = `${path[1] === 'data' ? 'data.' : ''}${path[2]}.${pendingKey}`;
         if (!out.has(address)) out.set(address, pendingLine);

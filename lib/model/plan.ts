@@ -124,6 +124,17 @@ export function referenceChains(refs: readonly string[]): string[] {
   return out;
 }
 
+/** A constant as an expression tree, so that planned values merge over it part by part. */
+function constExpr(v: unknown): Expr {
+  if (Array.isArray(v)) return { kind: 'blocks', items: v.map(constExpr) };
+  if (isObj(v)) {
+    const attrs: Record<string, Expr> = {};
+    for (const [k, x] of Object.entries(v)) attrs[k] = constExpr(x);
+    return { kind: 'block', attrs };
+  }
+  return { kind: 'const', value: v };
+}
+
 class PlanReader {
   readonly unknowns: Unknown[] = [];
   private readonly seenUnknown = new Set<string>();
@@ -137,11 +148,21 @@ class PlanReader {
     this.unknowns.push({ stack: this.stack, address, what });
   }
 
+  /** Drop what was recorded about `attr` of `address` (a better reading replaces it). */
+  forget(address: string, attr: string): void {
+    for (let i = this.unknowns.length - 1; i >= 0; i--) {
+      const u = this.unknowns[i];
+      if (u.address === address && u.what.startsWith(`${attr} `)) this.unknowns.splice(i, 1);
+    }
+  }
+
   /** Read an expression of `scope`; `depth` bounds module/variable indirection. */
   expr(raw: unknown, scope: Scope, depth = 0): Expr | undefined {
     if (Array.isArray(raw)) return { kind: 'blocks', items: raw.map((x) => this.expr(x, scope, depth) ?? { kind: 'block', attrs: {} }) };
     if (!isObj(raw)) return undefined;
-    if ('constant_value' in raw) return { kind: 'const', value: raw.constant_value };
+    // In JSON-syntax configurations (cdk.tf.json) terraform reports a template's raw text as
+    // `constant_value` next to its `references`: the text is exact, as in cdk.tf.json.
+    if ('constant_value' in raw) return constExpr(raw.constant_value);
     if ('references' in raw) {
       const chains: string[] = [];
       const dropped: string[] = [];
@@ -272,7 +293,8 @@ class PlanReader {
     if (planned !== undefined && planned !== null) return planned;
     // Null or absent and not marked unknown: the expression, where it has references (e.g. a
     // value terraform did not list because no change entry exists), else nothing.
-    return e?.kind === 'refs' ? this.fromExpr(e, at, attr) : e?.kind === 'const' ? e.value : undefined;
+    if (planned === undefined || e?.kind === 'refs') return this.fromExpr(e, at, attr);
+    return undefined;
   }
 
   /** A list with unknown elements: put the expression's reference chains into the holes. */
@@ -522,6 +544,7 @@ function conservativePolicy(reader: PlanReader, type: string, values: Json, expr
   if (e?.kind !== 'refs' || e.chains.length === 0) return;
   if (e.chains.length === 1 && /\.(json|minified_json|policy)$/.test(e.chains[0])) return;
   const resources = e.chains.flatMap((c) => (c.endsWith('.arn') ? [`\${${c}}`, `\${${c}}/*`] : [`\${${c}}`]));
+  reader.forget(at, 'policy');
   values.policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PlanUnknownPolicy', Effect: 'Allow', Action: '*', Resource: resources }] });
   reader.unknown(at, `policy is only known after apply and the plan does not hold its text; read conservatively as full access to ${e.chains.join(', ')}`);
 }

@@ -25,6 +25,13 @@ const ENGINE_RULES: Record<string, Omit<SarifRuleInfo, 'id'>> = {
     fix: 'fix the finding, or give the suppression a reason of at least 10 characters and a future expiry date',
     severity: 'error',
   },
+  KC092: {
+    title: 'custody facts must be provable from the plan',
+    explanation:
+      'A value that decides a custody rule is only known after apply, and the plan does not spell out its expression (it lists only the references), so the rule could not prove it.',
+    fix: 'write the value as a bare reference or a literal (an aws_iam_policy_document data source instead of jsonencode), or check the synthesized cdktf.out folder',
+    severity: 'warning',
+  },
   KC091: {
     title: 'suppressions must match a finding',
     explanation: 'A suppression that matches nothing could silently hide a future finding.',

@@ -7,6 +7,8 @@ import type { CustodyRule, RuleViolation } from './rule';
 export const SUPPRESSION_INVALID = 'KC090';
 /** Id of the engine's own finding for a suppression that matched nothing. */
 export const SUPPRESSION_UNUSED = 'KC091';
+/** Id of the engine's own warning for a value an input front end could not prove (plan JSON). */
+export const NOT_PROVEN = 'KC092';
 export const MIN_REASON_LENGTH = 10;
 
 export interface EngineOptions {
@@ -94,6 +96,22 @@ export function runRules(model: CustodyModel, rules: readonly CustodyRule[], opt
         stack: s.stack,
         message: `suppression of ${s.id}${s.scope ? ` on ${s.scope}` : ''} matched no finding`,
         fix: 'remove the suppression so that it cannot hide a future finding',
+        suppressed: false,
+      });
+    }
+  }
+  // What a front end could not read (a plan value only known after apply whose expression
+  // the plan does not spell out) is never a silent pass: it is a warning that every output
+  // lists and `--strict` fails on. Synthesized cdk.tf.json has none.
+  for (const d of model.documents) {
+    for (const u of d.unknowns ?? []) {
+      findings.push({
+        ruleId: NOT_PROVEN,
+        severity: 'warning',
+        address: qualify(model.multiStack, u.stack, u.address),
+        stack: u.stack,
+        message: `not proven from the plan: ${u.what}`,
+        fix: 'write the value as a bare reference or a literal (e.g. an aws_iam_policy_document data source instead of jsonencode), or check the synthesized cdktf.out folder instead',
         suppressed: false,
       });
     }

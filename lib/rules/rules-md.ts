@@ -1,4 +1,4 @@
-import { SUPPRESSION_INVALID, SUPPRESSION_UNUSED, MIN_REASON_LENGTH } from './engine';
+import { SUPPRESSION_INVALID, SUPPRESSION_UNUSED, MIN_REASON_LENGTH, NOT_PROVEN } from './engine';
 import type { CustodyRule } from './rule';
 
 /** RULES.md, rendered from the rule objects; a test keeps the committed file equal to it. */
@@ -15,6 +15,7 @@ export function renderRulesMarkdown(rules: readonly CustodyRule[]): string {
     ...rules.map((r) => `| [${r.id}](#${r.id.toLowerCase()}) | ${r.title.replace(/\|/g, '\\|')} | ${r.severity} | ${r.suppressible ? 'yes' : 'no'} |`),
     `| ${SUPPRESSION_INVALID} | a suppression cannot be honoured (expired, reason too short, rule unsuppressible) | error | no |`,
     `| ${SUPPRESSION_UNUSED} | a suppression matched no finding | warning | no |`,
+    `| ${NOT_PROVEN} | a value in a plan that decides a rule could not be proven (unknown until apply, expression not spelled out) | warning | no |`,
     '',
   ];
   for (const r of rules) {

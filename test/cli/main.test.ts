@@ -225,14 +225,14 @@ describe('key-custody check: unreadable input (exit 2, one line)', () => {
     expectUsageFailure(await run(['check', join(dir, 'list.json')]), /not Terraform JSON \(an array\)/);
   });
 
-  it('plan JSON (not supported yet) says what to pass instead', async () => {
-    writeJson(join(dir, 'plan.json'), { format_version: '1.2', terraform_version: '1.11.0', planned_values: { root_module: {} }, configuration: {} });
-    expectUsageFailure(await run(['check', join(dir, 'plan.json')]), /plan JSON input is not supported yet; pass the cdktf.out folder/);
+  it('plan JSON without a plan front end says what to pass instead', async () => {
+    writeJson(join(dir, 'plan.json'), { format_version: '1.2', terraform_version: '1.11.0', planned_values: { root_module: {} }, configuration: { root_module: {} } });
+    expectUsageFailure(await run(['check', join(dir, 'plan.json')], { frontEnds: [terraformJsonFrontEnd] }), /is plan JSON, but no plan front end is enabled; pass the cdktf.out folder/);
   });
 
   it('a binary plan says to run terraform show -json', async () => {
     writeFileSync(join(dir, 'plan.out'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0]));
-    expectUsageFailure(await run(['check', join(dir, 'plan.out')]), /binary Terraform plan; pass the output of `terraform show -json plan.out`/);
+    expectUsageFailure(await run(['check', join(dir, 'plan.out')]), /binary Terraform plan, not its JSON; run `terraform show -json plan.out > plan.json`/);
   });
 
   it('a folder with no stacks', async () => {
