@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildModel } from '../model/build';
+import { runVerifyKey } from './verify-key';
 import { ALL_RULES } from '../rules';
 import type { CustodyModel, Finding } from '../model/types';
 import { blocking, NOT_PROVEN, runRules } from '../rules/engine';
@@ -34,6 +35,7 @@ export { NOT_PROVEN };
 export type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage: key-custody check <path>... [--format text|markdown|json|sarif] [--strict]
+       key-custody verify-key <file> --app zitadel|servos|act
 
 Check the key custody of synthesized cdktf stacks: custody separation, 3-2-1 copies,
 bucket hardening, recovery drills (rules KC001-KC034).
@@ -53,6 +55,10 @@ Options:
   -V, --version  show the version
 
 Exit codes: 0 no unsuppressed error, 1 findings, 2 unreadable input or bad usage.
+
+verify-key checks a key file on a host (encoding, length, trailing newline, mode 0400,
+owner root, directory 0700) and prints its SHA-256 fingerprint, never the key;
+\`key-custody verify-key --help\` says more.
 `;
 
 /** Bad usage: printed as one line, exit 2. */
@@ -130,6 +136,7 @@ function oneLine(s: string): string {
  * exit code. Never throws.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'verify-key') return runVerifyKey(argv.slice(1), io);
   const fail = (reason: string): number => {
     io.stderr.write(`key-custody: ${oneLine(reason)}\n`);
     return 2;
