@@ -47,7 +47,18 @@ function checkHost(model: CustodyModel, c: Container, prod: Container[], out: Ru
   }
 }
 
-function checkNetworks(model: CustodyModel, c: Container, prodNetworks: Map<string, string>, out: RuleViolation[]) {
+/**
+ * The drill's fetch jobs (`custody:component` = `db-fetch` or `key-restore`) must reach S3,
+ * so they may use a non-internal network, provided only fetch jobs are on it: the drill's
+ * database and app stay on the internal network and never get a route out.
+ */
+const FETCH_COMPONENTS = new Set(['db-fetch', 'key-restore']);
+
+function isFetchJob(c: Container): boolean {
+  return FETCH_COMPONENTS.has(c.labels['custody:component'] ?? '');
+}
+
+function checkNetworks(model: CustodyModel, c: Container, prodNetworks: Map<string, string>, nonFetchDrillNetworks: Map<string, string>, out: RuleViolation[]) {
   const att = networkAttachments(c);
   const values = [...att.values];
   const fix = 'attach the drill containers only to a `docker_network` with `internal = true` that no production container uses';
@@ -77,6 +88,17 @@ function checkNetworks(model: CustodyModel, c: Container, prodNetworks: Map<stri
     const prodUser = prodNetworks.get(n.id);
     if (prodUser) {
       out.push(violationAt(c.resource, `is a drill container attached to ${n.shown}, which production container ${prodUser} also uses`, fix));
+    } else if (isFetchJob(c) && n.internal === false) {
+      const other = nonFetchDrillNetworks.get(n.id);
+      if (other) {
+        out.push(
+          violationAt(
+            c.resource,
+            `is a drill fetch job on ${n.shown}, which is not internal and which drill container ${other} also joins: only fetch jobs may have a route out`,
+            'keep the drill database and app on the internal network only; give the fetch jobs a network of their own',
+          ),
+        );
+      }
     } else if (n.internal === undefined) {
       out.push(violationAt(c.resource, `is a drill container attached to ${n.shown}, which cannot be proven internal (no docker_network with a literal \`internal\` is found for it)`, fix));
     } else if (!n.internal) {
@@ -164,7 +186,8 @@ export const rule: CustodyRule = {
     'both buckets recreates the single point of compromise that custody separation removed. Drill containers ' +
     '(`custody:role=drill`) must run on a docker provider different from every production container\'s (and on a ' +
     'different `host` when known; an unset host is the local daemon), attach only to `internal = true` networks no ' +
-    'production container uses, and not reference production containers; each drill has its own database container; ' +
+    'production container uses (the fetch jobs labelled `custody:component=db-fetch|key-restore` may use a non-internal ' +
+    'network of their own, which no other drill container joins, to reach S3), and not reference production containers; each drill has its own database container; ' +
     'drill principals (`custody:role=drill`) are read-only, reach at most one store each, and are not production writers.',
   fix: 'Use RecoveryDrill: it creates a scratch docker provider, an internal network, a drill database and one read-only principal per bucket.',
   suppressible: true,
@@ -181,9 +204,18 @@ export const rule: CustodyRule = {
     }
 
     const drillIds = new Set(drillContainers(model).map((x) => `${x.stack}/${x.address}`));
-    for (const c of model.containers.filter((x) => isDrillContainer(x) && isDocker(x))) {
+    const drill = model.containers.filter((x) => isDrillContainer(x) && isDocker(x));
+    const nonFetchDrillNetworks = new Map<string, string>();
+    for (const d of drill) {
+      if (isFetchJob(d)) continue;
+      for (const v of networkAttachments(d).values) {
+        const n = resolveNetwork(model, d, v);
+        if (!nonFetchDrillNetworks.has(n.id)) nonFetchDrillNetworks.set(n.id, describeAt(model, d.stack, d.address));
+      }
+    }
+    for (const c of drill) {
       checkHost(model, c, prod, out);
-      checkNetworks(model, c, prodNetworks, out);
+      checkNetworks(model, c, prodNetworks, nonFetchDrillNetworks, out);
       checkReferences(model, c, drillIds, out);
     }
 

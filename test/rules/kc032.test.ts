@@ -59,6 +59,24 @@ describe('KC032 the drill is isolated', () => {
     expect(messages(w)).toEqual([]);
   });
 
+  it('admits fetch jobs on a non-internal network of their own, and no other drill container there', () => {
+    const w = world();
+    at(w.drill, 'resource', 'docker_network').fetch = { provider: 'docker.scratch', name: 'zitadel-drill-fetch', internal: false };
+    at(w.drill, 'resource', 'docker_container').key_fetch = {
+      provider: 'docker.scratch',
+      name: 'key-fetch',
+      image: 'amazon/aws-cli',
+      networks_advanced: [{ name: '${docker_network.fetch.name}' }],
+      labels: [...drillLabels, { label: 'custody:component', value: 'key-restore' }],
+    };
+    expect(messages(w)).toEqual([]);
+    // The same network is not internal: the app joining it gets a route out.
+    drillApp(w).networks_advanced = [{ name: '${docker_network.drill.name}' }, { name: '${docker_network.fetch.name}' }];
+    const m = messages(w);
+    expect(m).toContain('drill/docker_container.drill_app: is a drill container attached to docker_network.fetch (stack drill), which is not internal (internal = false): the drill can reach other networks');
+    expect(m).toContain('drill/docker_container.key_fetch: is a drill fetch job on docker_network.fetch (stack drill), which is not internal and which drill container docker_container.drill_app (stack drill) also joins: only fetch jobs may have a route out');
+  });
+
   it('fails for a network that cannot be proven internal', () => {
     const w = world();
     drillApp(w).networks_advanced = [{ name: 'shared-net' }];
