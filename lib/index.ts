@@ -46,3 +46,15 @@ export {
 } from './constructs/backup-bucket';
 export { summarizeModel, forStack, renderMarkdown, renderJsonReport, renderJsonCheck, renderText, type ReportData } from './report';
 export { verifyKeyFile, type VerifyKeyResult } from './cli/verify-key';
+export {
+  RecoveryDrill,
+  DrillReader,
+  DRILL_METRIC_NAMESPACE,
+  DRILL_METRIC_NAME,
+  DRILL_RUNBOOK_FILE,
+  DEFAULT_DRILL_SCHEDULE,
+  type RecoveryDrillProps,
+  type DrillCredentialSource,
+  type DrillSubscriber,
+} from './constructs/recovery-drill';
+export { nextCronRun } from './constructs/drill-schedule';

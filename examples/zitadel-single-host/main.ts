@@ -1,0 +1,120 @@
+/**
+ * zitadel-single-host: the setup of the Zitadel field notes (shared/seeds), as code.
+ *
+ * - `zitadel-host`: Zitadel v4.13.0 and postgres 17 on one docker host; the master key is the
+ *   host file /etc/zitadel/masterkey (0400 root:root in a 0700 directory, checked at deploy),
+ *   mounted read-only and passed with --masterkeyFile. Declared copies outside Terraform: an
+ *   age-encrypted cold copy on the NAS and a paper copy in the office safe.
+ * - `key-custody`: the offsite key-backup bucket, in its own AWS account and state.
+ * - `db-backups`: the DB-backup bucket, in another AWS account and state.
+ * - `drill-host` + `drill-schedule`: the quarterly recovery drill on a scratch docker host,
+ *   and its schedule, reminder and staleness alarm in a third account.
+ *
+ * Each stack has its own provider configuration and its own state, so CI can plan and deploy
+ * each with its own credentials (see examples/ci).
+ */
+import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { DatabaseBackupBucket, KeyBackupBucket, MasterKey, ProtectedAppContainer, RecoveryDrill } from '../../lib';
+
+/** Accounts and hosts of the example; replace them with yours. */
+export const SETTINGS = {
+  keyAccount: '111111111111',
+  dbAccount: '222222222222',
+  drillAccount: '333333333333',
+  region: 'eu-central-1',
+  prodHost: 'ssh://deploy@zitadel.example.com',
+  scratchHost: 'ssh://deploy@scratch.example.com',
+  keyId: 'zitadel-master',
+} as const;
+
+/** Build the example app into `outdir` (the CLI's default when omitted). */
+export function buildApp(outdir?: string): App {
+  const s = SETTINGS;
+  const app = new App(outdir ? { outdir } : {});
+  const stack = (name: string) => {
+    const st = new TerraformStack(app, name);
+    // One state per stack: the key custody state never sits with the DB-backup state.
+    new LocalBackend(st, { path: `terraform.${name}.tfstate` });
+    return st;
+  };
+  const host = stack('zitadel-host');
+  const keys = stack('key-custody');
+  const db = stack('db-backups');
+  const drillHost = stack('drill-host');
+  const drillAws = stack('drill-schedule');
+
+  // Production host.
+  const prodDocker = new DockerProvider(host, 'docker', { host: s.prodHost });
+  const net = new Network(host, 'Network', { name: 'zitadel', internal: false });
+  new Container(host, 'Postgres', {
+    name: 'zitadel-db',
+    image: 'postgres:17-alpine',
+    restart: 'unless-stopped',
+    // The database password is a file on the host as well, never a value in Terraform.
+    env: ['POSTGRES_USER=zitadel', 'POSTGRES_DB=zitadel', 'POSTGRES_PASSWORD_FILE=/run/secrets/pg_password'],
+    mounts: [
+      { type: 'bind', source: '/etc/zitadel/pg_password', target: '/run/secrets/pg_password', readOnly: true },
+      { type: 'volume', source: 'zitadel-pgdata', target: '/var/lib/postgresql/data' },
+    ],
+    networksAdvanced: [{ name: net.name }],
+  });
+  const key = new MasterKey(host, 'MasterKey', {
+    keyId: s.keyId,
+    profile: 'zitadel',
+    hotCopy: { kind: 'host-file', path: '/etc/zitadel/masterkey' },
+    copies: [
+      { kind: 'cold', medium: 'nas', location: 'nas01:/vault/zitadel/masterkey.age (age-encrypted)', custodian: 'ops' },
+      { kind: 'paper', medium: 'paper', location: 'office safe, sealed envelope', offsite: true, custodian: 'CFO' },
+    ],
+  });
+  new ProtectedAppContainer(host, 'Zitadel', {
+    masterKey: key,
+    provider: prodDocker,
+    command: ['start-from-init', '--config', '/etc/zitadel/config.yaml', '--tlsMode', 'external'],
+    ports: [{ internal: 8080, external: 8080 }],
+    networks: [net.name],
+  });
+
+  // Key backups: account 1, its own credentials (profile) and state.
+  new AwsProvider(keys, 'aws', { region: s.region, profile: 'key-custody', allowedAccountIds: [s.keyAccount] });
+  const keyBucket = new KeyBackupBucket(keys, 'KeyBackups', {
+    key: s.keyId,
+    app: 'zitadel',
+    accountId: s.keyAccount,
+    admins: [`arn:aws:iam::${s.keyAccount}:role/key-custody-deployer`],
+  });
+
+  // DB backups: account 2, its own credentials (profile) and state.
+  new AwsProvider(db, 'aws', { region: s.region, profile: 'db-backups', allowedAccountIds: [s.dbAccount] });
+  const dbBucket = new DatabaseBackupBucket(db, 'DbBackups', {
+    key: s.keyId,
+    app: 'zitadel',
+    retentionDays: 35,
+    accountId: s.dbAccount,
+    admins: [`arn:aws:iam::${s.dbAccount}:role/db-backups-deployer`],
+  });
+  keyBucket.assertOutlives(dbBucket);
+
+  // Quarterly drill: scratch docker host, AWS parts in a third account.
+  const scratch = new DockerProvider(drillHost, 'scratch', { alias: 'scratch', host: s.scratchHost });
+  new AwsProvider(drillAws, 'aws', { region: s.region, profile: 'drill', allowedAccountIds: [s.drillAccount] });
+  new RecoveryDrill(drillHost, 'Drill', {
+    masterKey: key,
+    keyBucket,
+    dbBucket,
+    scratchProvider: scratch,
+    awsScope: drillAws,
+    timezone: 'Europe/Berlin',
+    keyReaderTrust: { principals: [s.keyAccount] },
+    dbReaderTrust: { principals: [s.dbAccount] },
+  });
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}
