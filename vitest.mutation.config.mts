@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// The test set StrykerJS runs per mutant (`npm run mutation`): the unit tiers that exercise
+// lib/rules and lib/model in process, plus the property tests at a reduced case count.
+// The synth-through-the-cdktf-CLI and Terraform tiers spawn processes and stay out.
+export default defineConfig({
+  test: {
+    include: ['test/rules/**/*.test.ts', 'test/model/**/*.test.ts', 'test/report/**/*.test.ts', 'test/reliability/properties.test.ts'],
+    testTimeout: 120_000,
+    pool: 'forks',
+    env: { KEY_CUSTODY_FC_RUNS: '40', KEY_CUSTODY_FC_APP_RUNS: '0' },
+  },
+});
