@@ -58,3 +58,7 @@ export {
   type DrillSubscriber,
 } from './constructs/recovery-drill';
 export { nextCronRun } from './constructs/drill-schedule';
+export { generationForDate, type KeyGeneration, type GenerationState } from './constructs/rotation';
+export { RotationRunbook, rotationRunbookFileName, renderRotationRunbook, type RotationRunbookProps } from './constructs/rotation-runbook';
+export type { OffsiteBackupProps, PreviousKeyGeneration } from './constructs/master-key';
+export { MasterKeyCustody, MasterKeyCustodyPart, type MasterKeyCustodyProps, type ExistingDbBucketOptions } from './constructs/master-key-custody';

@@ -518,6 +518,10 @@ function planTimeGuards(
           `DB backups and key backups must never share a bucket.\nfix: use two buckets, in two accounts with two credentials`,
       );
     }
+  }
+  // Two literal names were compared above; Terraform refuses a condition on constants alone.
+  const bothLiteral = other !== undefined && selfName !== undefined && !Token.isUnresolved(other) && !Token.isUnresolved(selfName);
+  if (other !== undefined && !bothLiteral) {
     const condition = {
       condition: Op.neq(normalizedBucket(selfName ?? Token.asString(ref('self.bucket'))), normalizedBucket(other)),
       errorMessage:
@@ -1004,7 +1008,7 @@ export class AdoptedBackupBucket extends Construct {
     });
     this.bucket.overrideLogicalId(logicalId);
     this.address = `data.aws_s3_bucket.${logicalId}`;
-    CustodyManifest.of(this).addAdoptedStore({ address: this.address, role, key: p.key, app: p.app });
+    CustodyManifest.of(this).addAdoptedStore({ address: this.address, role, key: p.key, app: p.app, retentionDays: p.restorableDays });
     if (role === 'db-backup' && p.restorableDays !== undefined) {
       registerForCoupling(this, { key: p.key, role, facts: this.retentionFacts()! });
     }

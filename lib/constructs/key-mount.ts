@@ -9,6 +9,7 @@ import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyV
 import { CustodyManifest } from './custody-manifest';
 import { KeyFileCheck } from './key-file-check';
 import { MasterKey } from './master-key';
+import { hasOffsiteCopy, switchOver, type SwitchOver } from './rotation';
 import { parseProps } from './validation';
 
 /**
@@ -60,6 +61,32 @@ export function keyPassingOf(profile: AppProfile, props: KeyPassingProps): KeyPa
     command: [...(props.command ?? profile.baseCommand), ...args.command],
     env: { ...(props.env ?? {}), ...args.env },
     how,
+  };
+}
+
+/**
+ * The key mounts and the by-path arguments of a protected app for the key's current
+ * rotation state (see {@link switchOver}): one read-only mount normally; during a
+ * Zitadel v5 rotation the new key and the old one, both read-only and passed by path.
+ * Refuses to start the app on a rotating generation that has no offsite copy yet: the
+ * app encrypts new data with it from its first start.
+ */
+export function rotationAwarePassing(construct: string, scope: Construct, key: MasterKey, props: KeyPassingProps): KeyPassing & { readonly switchOver: SwitchOver } {
+  const so = switchOver(key.profile, key.generations, (g) => key.hostPathOf(g.generation, construct), props.secretName);
+  const rotating = key.rotatingGeneration;
+  if (rotating && so.mounts.some((m) => m.generation === rotating.generation) && !hasOffsiteCopy(rotating)) {
+    throw new Error(
+      `[${scope.node.path}] ${construct}: key "${key.keyId}" generation ${rotating.generation} is rotating and the app would encrypt new data with it at once, ` +
+        'but it declares no offsite copy yet; back it up first (age copy offsite, key-backup bucket), then declare the copy ' +
+        `({ kind: "offsite", medium: "s3", location: "s3://<key-backup bucket>/...", offsite: true } in copies) or offsiteBackup, and deploy the rotation`,
+    );
+  }
+  return {
+    target: so.mounts[0].target,
+    command: [...(props.command ?? key.profile.baseCommand), ...so.command],
+    env: { ...(props.env ?? {}), ...so.env },
+    how: so.how,
+    switchOver: so,
   };
 }
 
@@ -269,17 +296,24 @@ export class ProtectedAppContainer extends Construct {
   public readonly deployCheck?: KeyFileCheck;
   /** Path of the key file inside the container. */
   public readonly keyPath: string;
+  /**
+   * The read-only key mounts: one, or during a Zitadel v5 rotation two (the new key at
+   * {@link keyPath}, the old key at `<keyPath>-old`), with the generation each holds.
+   */
+  public readonly keyMounts: readonly { readonly source: string; readonly target: string; readonly generation: number }[];
 
   constructor(scope: Construct, id: string, props: ProtectedAppContainerProps) {
     super(scope, id);
     const p = parseProtectedAppProps('ProtectedAppContainer', this, containerSchema, props);
     const key = props.masterKey;
     const profile = key.profile;
-    const hostPath = requireHostPath('ProtectedAppContainer', this, key);
+    requireHostPath('ProtectedAppContainer', this, key);
     CustodyManifest.of(this);
 
-    const passing = keyPassingOf(profile, props);
+    const passing = rotationAwarePassing('ProtectedAppContainer', this, key, props);
     this.keyPath = passing.target;
+    this.keyMounts = passing.switchOver.mounts;
+    key.rotationRunbook?.useContainer(p.name ?? key.app);
     let imageRef: string;
     if (props.image instanceof Image) {
       imageRef = props.image.imageId;
@@ -311,7 +345,7 @@ export class ProtectedAppContainer extends Construct {
       env: Object.keys(passing.env).length > 0 ? Object.entries(passing.env).map(([k, v]) => `${k}=${v}`) : undefined,
       user: p.user,
       restart: p.restart ?? 'unless-stopped',
-      mounts: [{ type: 'bind', source: hostPath, target: passing.target, readOnly: true }],
+      mounts: passing.switchOver.mounts.map((m) => ({ type: 'bind', source: m.source, target: m.target, readOnly: true })),
       ports: p.ports?.map((x) => ({ internal: x.internal, external: x.external, ip: x.ip })),
       networksAdvanced: p.networks?.map((name) => ({ name })),
       labels: appLabels(key, p.labels),

@@ -1,18 +1,22 @@
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { DataAwsS3Objects } from '@cdktf/provider-aws/lib/data-aws-s3-objects';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { Fn, Lazy, TerraformProvider, Token } from 'cdktf';
+import { Fn, Lazy, TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { TAG_APP, TAG_KEY, TAG_ROLE, type ManifestCopy, type ManifestKey } from '../model/types';
+import { TAG_APP, TAG_KEY, TAG_ROLE, type ManifestCopy, type ManifestGeneration, type ManifestKey } from '../model/types';
 import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
 import { CustodyManifest } from './custody-manifest';
 import { EphemeralKeyInput } from './ephemeral-key-input';
 import { parseProps } from './validation';
 import { KMS_ADMIN_ACTIONS } from './kms';
+import { activeOf, earliestKeepUntil, generationForDate, rotatingOf, rotationRefusal, type KeyGeneration } from './rotation';
+import { parseDate } from '../rules/helpers';
+import { RotationRunbook, rotationRunbookFileName } from './rotation-runbook';
 
 /**
  * The hot copy as a file on the docker host: the seeds' default. Terraform only declares
@@ -133,6 +137,84 @@ export interface KeyCopyDeclaration {
   readonly custodian?: string;
 }
 
+/**
+ * Where a generation's offsite backup is. KC025 lets a generation become `active` only
+ * once its own 3-2-1 copies exist, its offsite backup included; this is how Terraform
+ * knows about that backup.
+ */
+export interface OffsiteBackupProps {
+  /**
+   * The `aws_s3_object` (in this key's stack) that uploads the generation's encrypted
+   * backup (e.g. the age file) into the key-backup bucket, or its Terraform address
+   * (`aws_s3_object.zitadel_key_g2`). Upload from a file (`source`), never `content`.
+   * @default - none
+   */
+  readonly object?: TerraformResource | string;
+  /**
+   * Check at plan time that the backup object exists: a `data.aws_s3_objects` listing
+   * (object keys only, never a body, so nothing of the key reaches plan or state) with a
+   * postcondition that fails `terraform plan` when the object is missing. Opt in by
+   * naming the bucket and the object key; the listing becomes the generation's
+   * `offsiteObject` unless `object` is given.
+   * @default - no plan-time check
+   */
+  readonly verify?: {
+    /** Name of the key-backup bucket (e.g. `keyBackup.bucket.bucket`). */
+    readonly bucket: string;
+    /** Object key of the backup, e.g. `zitadel-prod/masterkey.g2.age`. */
+    readonly key: string;
+    /**
+     * AWS provider with read access to the bucket's listing (the key-custody account).
+     * @default - the stack's default `aws` provider
+     */
+    readonly provider?: TerraformProvider;
+  };
+}
+
+/** A generation of the key older than the one `hotCopy` describes. */
+export interface PreviousKeyGeneration {
+  /** Generation number, lower than the key's `generation`. */
+  readonly generation: number;
+  /**
+   * `active` while the key's newest generation is `rotating` (the app still needs this
+   * one), else `retired`.
+   */
+  readonly state: 'active' | 'retired';
+  /**
+   * Absolute host path of this generation's key file (`0400 root:root` in a `0700`
+   * directory), e.g. `/etc/zitadel/masterkey.g1`. Needed while the generation is active
+   * and a newer one rotates: the app container mounts it (read-only, by path).
+   * @default - none (a retired generation usually has no hot copy left)
+   */
+  readonly hostPath?: string;
+  /**
+   * This generation's copies outside Terraform (its age file, its paper envelope).
+   * @default - none
+   */
+  readonly copies?: readonly KeyCopyDeclaration[];
+  /**
+   * SHA-256 of this generation's key file (64 hex characters).
+   * @default - none recorded
+   */
+  readonly fingerprint?: string;
+  /**
+   * `YYYY-MM-DD` the generation stopped encrypting new data. Required for `retired`.
+   * @default - none
+   */
+  readonly retiredOn?: string;
+  /**
+   * `YYYY-MM-DD` until which the generation and its backups must be kept (KC022 checks it
+   * against the DB-backup retention).
+   * @default - retiredOn + dbRetentionDays + 30 days when the key gives dbRetentionDays, else kept indefinitely
+   */
+  readonly keepUntil?: string;
+  /**
+   * This generation's offsite backup.
+   * @default - none
+   */
+  readonly offsiteBackup?: OffsiteBackupProps;
+}
+
 /** Props of {@link MasterKey}. */
 export interface MasterKeyProps {
   /** Stable id of the key, written into the `custody:key` tag of every related resource in every stack. */
@@ -162,6 +244,38 @@ export interface MasterKeyProps {
    * @default - none recorded
    */
   readonly fingerprint?: string;
+  /**
+   * State of the generation `hotCopy`, `copies` and `fingerprint` describe. `rotating`
+   * introduces it next to an `active` previous generation: Zitadel v5 then runs with both
+   * keys; ServOS/ACT keep running with the active one until you call the rotation API and
+   * mark this generation `active` (which KC025 allows only once its own 3-2-1 copies,
+   * offsite included, exist). Zitadel v4 cannot rotate: see the refusal message.
+   * @default 'active'
+   */
+  readonly state?: 'active' | 'rotating';
+  /**
+   * This generation's offsite backup (see {@link OffsiteBackupProps}).
+   * @default - none
+   */
+  readonly offsiteBackup?: OffsiteBackupProps;
+  /**
+   * Older generations, newest first: the one still active while this one rotates, and
+   * retired ones whose backups are still kept.
+   * @default - none: the key has one generation
+   */
+  readonly previousGenerations?: readonly PreviousKeyGeneration[];
+  /**
+   * Longest time DB backups encrypted with this key are kept, in days. Written into the
+   * manifest for KC022, and the default `keepUntil` of retired generations derives from it.
+   * @default - not declared: KC022 reads the retention of the key's DB-backup buckets
+   */
+  readonly dbRetentionDays?: number;
+  /**
+   * Write `rotation-runbook-<keyId>.md` next to the stack's `cdk.tf.json`: the profile's
+   * exact rotation (or migration) steps for this key.
+   * @default true
+   */
+  readonly rotationRunbook?: boolean;
 }
 
 const TOKEN_RE = /\$\{|TfToken\[/;
@@ -278,6 +392,69 @@ const copySchema = z.object({
   custodian: z.string().min(1).optional(),
 });
 
+const fingerprintSchema = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (!/^[0-9a-fA-F]{64}$/.test(v)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${v}" is not a SHA-256 fingerprint: give the 64 hex characters \`key-custody verify-key <file>\` or \`sha256sum <file>\` prints`,
+      });
+    }
+  });
+
+const daySchema = z.string().superRefine((v, ctx) => {
+  if (parseDate(v) === undefined) ctx.addIssue({ code: 'custom', message: `"${v}" is not a date; write it as YYYY-MM-DD, e.g. "2025-04-07"` });
+});
+
+const offsiteSchema = z
+  .object({
+    object: z
+      .union([
+        z.instanceof(TerraformResource),
+        z.string().regex(/^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a Terraform address such as "aws_s3_object.zitadel_key_g2"'),
+      ])
+      .optional(),
+    verify: z
+      .object({
+        bucket: z.string().min(1, 'name the key-backup bucket'),
+        key: z
+          .string()
+          .min(1, 'give the object key of the backup, e.g. "zitadel-prod/masterkey.g2.age"')
+          .refine((v) => !TOKEN_RE.test(v) && !Token.isUnresolved(v), 'must be a literal object key known at synth time: the plan-time check compares it by value'),
+        provider: z.instanceof(TerraformProvider).optional(),
+      })
+      .optional(),
+  })
+  .refine((o) => o.object !== undefined || o.verify !== undefined, 'give object (the aws_s3_object uploading the backup) or verify { bucket, key }, or leave offsiteBackup out');
+
+const previousSchema = z
+  .object({
+    generation: z.number().int().positive(),
+    state: z.enum(['active', 'retired'], { message: 'must be "active" (still in use while a newer generation rotates) or "retired"' }),
+    hostPath: absolutePath('hostPath').optional(),
+    copies: z.array(copySchema).optional(),
+    fingerprint: fingerprintSchema.optional(),
+    retiredOn: daySchema.optional(),
+    keepUntil: daySchema.optional(),
+    offsiteBackup: offsiteSchema.optional(),
+  })
+  .superRefine((g, ctx) => {
+    if (g.state === 'retired' && g.retiredOn === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retiredOn'],
+        message: `generation ${g.generation} is retired but gives no retiredOn; add retiredOn: "YYYY-MM-DD" (the day it stopped encrypting new data): it decides which DB backups need it and until when it is kept`,
+      });
+    }
+    if (g.state === 'active' && (g.retiredOn !== undefined || g.keepUntil !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['retiredOn'], message: `generation ${g.generation} is active; retiredOn and keepUntil belong to retired generations: remove them or set state "retired"` });
+    }
+    if (g.retiredOn && g.keepUntil && (parseDate(g.keepUntil) ?? 0) < (parseDate(g.retiredOn) ?? 0)) {
+      ctx.addIssue({ code: 'custom', path: ['keepUntil'], message: `keepUntil "${g.keepUntil}" is before retiredOn "${g.retiredOn}"; a generation must be kept at least until the DB backups made with it expire` });
+    }
+  });
+
 const propsObject = z.object({
   keyId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be a lower-case id such as "zitadel-prod" (letters, digits, ".", "_", "-")'),
   profile: profileSchema,
@@ -285,20 +462,16 @@ const propsObject = z.object({
   hotCopy: hotCopySchema,
   copies: z.array(copySchema).optional(),
   generation: z.number().int().positive().optional(),
-  fingerprint: z
-    .string()
-    .superRefine((v, ctx) => {
-      if (!/^[0-9a-fA-F]{64}$/.test(v)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${v}" is not a SHA-256 fingerprint: give the 64 hex characters \`key-custody verify-key <file>\` or \`sha256sum <file>\` prints`,
-        });
-      }
-    })
-    .optional(),
+  fingerprint: fingerprintSchema.optional(),
+  state: z.enum(['active', 'rotating'], { message: 'must be "active" or "rotating" (older generations go into previousGenerations)' }).optional(),
+  offsiteBackup: offsiteSchema.optional(),
+  previousGenerations: z.array(previousSchema).optional(),
+  dbRetentionDays: z.number().int().positive().optional(),
+  rotationRunbook: z.boolean().optional(),
 });
 
 const propsSchema = propsObject.superRefine((p, ctx) => {
+  checkGenerations(p, ctx);
   const hot = p.hotCopy;
   if (hot.kind === 'host-file' || hot.keyAdmins) return;
   const first = hot.readers[0];
@@ -310,6 +483,85 @@ const propsSchema = propsObject.superRefine((p, ctx) => {
     });
   }
 });
+
+/**
+ * The generations must tell one story: exactly one active generation, at most one
+ * rotating (the newest), older ones retired in the order they were retired, and each
+ * generation in a file of its own.
+ */
+function checkGenerations(p: z.infer<typeof propsObject>, ctx: z.RefinementCtx): void {
+  const newest = p.generation ?? 1;
+  const prev = p.previousGenerations ?? [];
+  const state = p.state ?? 'active';
+  const seen = new Set<number>([newest]);
+  prev.forEach((g, i) => {
+    if (g.generation >= newest) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['previousGenerations', i, 'generation'],
+        message: `generation ${g.generation} is not older than the key's generation ${newest}; previous generations have lower numbers (raise generation for the new key)`,
+      });
+    } else if (seen.has(g.generation)) {
+      ctx.addIssue({ code: 'custom', path: ['previousGenerations', i, 'generation'], message: `generation ${g.generation} is listed twice; give each generation once` });
+    }
+    seen.add(g.generation);
+  });
+  const active = prev.filter((g) => g.state === 'active');
+  if (state === 'rotating' && active.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['previousGenerations'],
+      message:
+        `generation ${newest} is rotating, so exactly one previous generation must still be "active" (the key the data is encrypted with now); found ${active.length}: ` +
+        'add { generation: <current>, state: "active", hostPath: "<its key file>" } to previousGenerations',
+    });
+  }
+  if (state === 'active' && active.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['previousGenerations'],
+      message:
+        `generation ${newest} is active, so generation ${active.map((g) => g.generation).join(', ')} cannot be active too; ` +
+        'retire it (state: "retired", retiredOn: "YYYY-MM-DD"), or set state: "rotating" on the new generation until the switch-over is done',
+    });
+  }
+  if (active.length === 1) {
+    const a = active[0];
+    const newerRetired = prev.filter((g) => g.state === 'retired' && g.generation > a.generation);
+    if (newerRetired.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['previousGenerations'],
+        message: `generation ${newerRetired[0].generation} is retired but newer than the active generation ${a.generation}; a generation is retired only after a newer one took over`,
+      });
+    }
+  }
+  const retired = prev.filter((g) => g.state === 'retired' && g.retiredOn).sort((a, b) => a.generation - b.generation);
+  for (let i = 1; i < retired.length; i++) {
+    if ((parseDate(retired[i].retiredOn as string) ?? 0) < (parseDate(retired[i - 1].retiredOn as string) ?? 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['previousGenerations'],
+        message: `generation ${retired[i].generation} was retired on ${retired[i].retiredOn}, before the older generation ${retired[i - 1].generation} (${retired[i - 1].retiredOn}); check the dates`,
+      });
+    }
+  }
+  const hot = p.hotCopy.kind === 'host-file' ? p.hotCopy.path : p.hotCopy.hostPath;
+  const paths = new Map<string, number>();
+  if (hot) paths.set(hot, newest);
+  for (const g of prev) {
+    if (!g.hostPath) continue;
+    const other = paths.get(g.hostPath);
+    if (other !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['previousGenerations'],
+        message: `generations ${other} and ${g.generation} both name the host file "${g.hostPath}"; each generation needs a file of its own (e.g. "${g.hostPath}.g${g.generation}")`,
+      });
+    }
+    paths.set(g.hostPath, g.generation);
+  }
+}
 
 /** Mutable view of the manifest's host-file declaration, so the container can record its deploy check. */
 interface HostFileDecl {
@@ -390,6 +642,19 @@ export class MasterKey extends Construct {
   public readonly kmsKey?: KmsKey;
   /** The write-only value version resource, when Terraform writes the value. */
   public readonly secretVersion?: SecretsmanagerSecretVersion;
+  /** State of generation {@link generation} (the one `hotCopy` describes). */
+  public readonly state: 'active' | 'rotating';
+  /**
+   * Every generation, newest first: {@link generation} and the previous ones. A key
+   * without rotation has one, active.
+   */
+  public readonly generations: readonly KeyGeneration[];
+  /** Declared DB-backup retention in days, when given. */
+  public readonly dbRetentionDays?: number;
+  /** The plan-time checks of offsite backups, by generation (opt-in through `offsiteBackup.verify`). */
+  public readonly offsiteChecks: ReadonlyMap<number, DataAwsS3Objects>;
+  /** The rotation runbook, unless disabled. */
+  public readonly rotationRunbook?: RotationRunbook;
 
   private readonly readers: string[] = [];
   private readonly hostFile?: HostFileDecl;
@@ -410,6 +675,14 @@ export class MasterKey extends Construct {
     this.generation = p.generation ?? 1;
     this.fingerprint = p.fingerprint?.toLowerCase();
     this.hotCopyKind = p.hotCopy.kind;
+    this.state = p.state ?? 'active';
+    this.dbRetentionDays = p.dbRetentionDays;
+    const previous = props.previousGenerations ?? [];
+    const rotates = previous.length > 0 || this.state === 'rotating';
+    if (rotates) {
+      const refusal = rotationRefusal(this.profile, this.keyId, rotationRunbookFileName(this.keyId));
+      if (refusal) throw new Error(`[${this.node.path}] MasterKey: ${refusal}`);
+    }
 
     const manifest = CustodyManifest.of(this);
     const copies: ManifestCopy[] = [];
@@ -439,9 +712,81 @@ export class MasterKey extends Construct {
       }
     }
 
-    for (const c of props.copies ?? []) {
-      copies.push({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite ?? false, custodian: c.custodian, generation: this.generation });
-    }
+    const declared = (list: readonly KeyCopyDeclaration[] | undefined, generation: number): ManifestCopy[] =>
+      (list ?? []).map((c) => ({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite ?? false, custodian: c.custodian, generation }));
+    const own = declared(props.copies, this.generation);
+    copies.push(...own);
+
+    const offsiteChecks = new Map<number, DataAwsS3Objects>();
+    const offsiteOf = (o: OffsiteBackupProps | undefined, generation: number): string | undefined => {
+      if (!o) return undefined;
+      let address: string | undefined;
+      if (o.verify) {
+        const check = this.offsiteCheck(o.verify, generation);
+        offsiteChecks.set(generation, check);
+        address = `data.${check.terraformResourceType}.${check.friendlyUniqueId}`;
+      }
+      if (o.object instanceof TerraformResource) {
+        if (TerraformStack.of(o.object) !== TerraformStack.of(this)) {
+          throw new Error(
+            `[${this.node.path}] MasterKey: offsiteBackup.object of generation ${generation} (${o.object.node.path}) is in another stack; ` +
+              'KC025 looks for it in the key\'s own stack: create the aws_s3_object there, or use offsiteBackup.verify { bucket, key } for a plan-time check from this stack',
+          );
+        }
+        address = `${o.object.terraformResourceType}.${o.object.friendlyUniqueId}`;
+      } else if (typeof o.object === 'string') {
+        address = o.object;
+      }
+      return address;
+    };
+
+    const keepUntilOf = (g: PreviousKeyGeneration): string | undefined =>
+      g.keepUntil ?? (g.retiredOn && this.dbRetentionDays !== undefined ? earliestKeepUntil(g.retiredOn, this.dbRetentionDays) : undefined);
+    const generations: KeyGeneration[] = [
+      {
+        generation: this.generation,
+        state: this.state,
+        hostPath,
+        fingerprint: this.fingerprint,
+        offsiteObject: offsiteOf(props.offsiteBackup, this.generation),
+        copies: own,
+      },
+      ...[...previous]
+        .sort((a, b) => b.generation - a.generation)
+        .map(
+          (g): KeyGeneration => ({
+            generation: g.generation,
+            state: g.state,
+            hostPath: g.hostPath,
+            fingerprint: g.fingerprint?.toLowerCase(),
+            retiredOn: g.retiredOn,
+            keepUntil: keepUntilOf(g),
+            offsiteObject: offsiteOf(g.offsiteBackup, g.generation),
+            copies: declared(g.copies, g.generation),
+          }),
+        ),
+    ];
+    this.generations = generations;
+    this.offsiteChecks = offsiteChecks;
+
+    const manifestGenerations: ManifestGeneration[] = generations.map((g, i) => {
+      const genCopies = [...g.copies] as ManifestCopy[];
+      if (i > 0) {
+        // Older generations' copies go into the key's copy list too, so the inventory lists them.
+        if (g.hostPath) copies.push({ kind: 'hot', medium: 'host-file', location: g.hostPath, offsite: false, generation: g.generation });
+        copies.push(...genCopies);
+      }
+      return {
+        generation: g.generation,
+        state: g.state,
+        retiredOn: g.retiredOn,
+        keepUntil: g.keepUntil,
+        fingerprint: g.fingerprint,
+        hostPath: g.hostPath,
+        copies: genCopies,
+        offsiteObject: g.offsiteObject,
+      };
+    });
 
     const entry: ManifestKey = {
       id: this.keyId,
@@ -451,8 +796,77 @@ export class MasterKey extends Construct {
       hostPath,
       hostFile: this.hostFile,
       copies,
+      // Written only once rotation is in play: KC025 counts a generation's OWN copies, and a
+      // single-generation key's offsite copy is usually the backup bucket as a whole.
+      generations: rotates || props.offsiteBackup ? manifestGenerations : undefined,
+      dbRetentionDays: this.dbRetentionDays,
     };
     manifest.addKey(entry);
+
+    if (p.rotationRunbook !== false) this.rotationRunbook = new RotationRunbook(this, 'RotationRunbook', { masterKey: this });
+  }
+
+  /** The generation new data is encrypted with. */
+  public get activeGeneration(): KeyGeneration {
+    return activeOf(this.generations);
+  }
+
+  /** The generation being introduced, if a rotation is under way. */
+  public get rotatingGeneration(): KeyGeneration | undefined {
+    return rotatingOf(this.generations);
+  }
+
+  /** True while a generation is `rotating`. */
+  public get isRotating(): boolean {
+    return this.rotatingGeneration !== undefined;
+  }
+
+  /**
+   * The generation that restores a DB backup taken on `backupDate` (`YYYY-MM-DD` or a
+   * Date): the oldest retired generation whose `retiredOn` is on or after that day, else
+   * the active one. A recovery drill of a rotated key restores with this generation's
+   * offsite copy. Caveats: a backup taken on a switch-over day is attributed to the
+   * generation retired that day (drill with a backup from another day to be sure); while
+   * a generation rotates, a backup taken since the rotation began may need the rotating
+   * generation too (Zitadel v5 re-encrypts on read: such a backup needs both keys).
+   */
+  public generationFor(backupDate: string | Date): KeyGeneration {
+    return generationForDate(this.generations, backupDate);
+  }
+
+  /** The host file of a generation, or an error naming the construct and the fix. */
+  public hostPathOf(generation: number, construct = 'MasterKey'): string {
+    const g = this.generations.find((x) => x.generation === generation);
+    if (!g) throw new Error(`[${this.node.path}] ${construct}: key "${this.keyId}" has no generation ${generation}`);
+    if (g.hostPath === undefined) {
+      throw new Error(
+        `[${this.node.path}] ${construct}: key "${this.keyId}" generation ${generation} (${g.state}) has no host file to mount; ` +
+          (generation === this.generation
+            ? `give hotCopy.hostPath (the host path where an agent writes the key, e.g. "/etc/${this.app}/masterkey")`
+            : `give previousGenerations[].hostPath for generation ${generation} (e.g. "/etc/${this.app}/masterkey.g${generation}"): the app still runs with it`),
+      );
+    }
+    return g.hostPath;
+  }
+
+  private offsiteCheck(v: NonNullable<OffsiteBackupProps['verify']>, generation: number): DataAwsS3Objects {
+    const objects = new DataAwsS3Objects(this, `OffsiteBackupG${generation}`, {
+      provider: v.provider,
+      bucket: v.bucket,
+      prefix: v.key,
+      maxKeys: 1000,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${contains(self.keys, ${JSON.stringify(v.key)})}`,
+            errorMessage:
+              `the offsite backup of key ${this.keyId} generation ${generation} (s3://${v.bucket}/${v.key}) does not exist; ` +
+              `upload it before this generation becomes active (KC025), or keep the generation in state "rotating"`,
+          },
+        ],
+      },
+    });
+    return objects;
   }
 
   /** The custody tags every AWS resource of this key carries. */

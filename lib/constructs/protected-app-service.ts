@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { CustodyManifest } from './custody-manifest';
 import { KeyFileCheck } from './key-file-check';
-import { appLabels, keyPassingOf, parseProtectedAppProps, requireHostPath, type KeyPassingProps } from './key-mount';
+import { appLabels, parseProtectedAppProps, requireHostPath, rotationAwarePassing, type KeyPassingProps } from './key-mount';
 import { MasterKey } from './master-key';
 
 /**
@@ -40,6 +40,13 @@ export interface ProtectedAppServiceProps extends KeyPassingProps {
    *   with `placementConstraints`)
    */
   readonly swarmSecret?: SwarmSecretRef;
+  /**
+   * The Swarm secret holding the OLD key while a Zitadel v5 key rotates (created out of
+   * band from the active generation's file, like `swarmSecret`). Needed with
+   * `swarmSecret` during such a rotation: the service then gets both keys by path.
+   * @default - none; a rotating Zitadel v5 key with `swarmSecret` is refused without it
+   */
+  readonly oldSwarmSecret?: SwarmSecretRef;
   /**
    * Placement constraints, e.g. `node.hostname==idp-1`: a bind-mounted key file exists only on its own node.
    * @default - none
@@ -101,6 +108,12 @@ const serviceSchema = z.object({
       secretName: z.string().min(1),
     })
     .optional(),
+  oldSwarmSecret: z
+    .object({
+      secretId: z.string().min(1, 'give the id of a secret created out of band with `docker secret create`'),
+      secretName: z.string().min(1),
+    })
+    .optional(),
   placementConstraints: z.array(z.string().min(1)).optional(),
   replicas: z.number().int().min(0).optional(),
   user: z.string().optional(),
@@ -132,16 +145,29 @@ export class ProtectedAppService extends Construct {
   public readonly deployCheck?: KeyFileCheck;
   /** Path of the key file inside the task. */
   public readonly keyPath: string;
+  /** The key files the task gets (two during a Zitadel v5 rotation), with their generations. */
+  public readonly keyMounts: readonly { readonly source: string; readonly target: string; readonly generation: number }[];
 
   constructor(scope: Construct, id: string, props: ProtectedAppServiceProps) {
     super(scope, id);
     const p = parseProtectedAppProps('ProtectedAppService', this, serviceSchema, props);
     const key = props.masterKey;
     const profile = key.profile;
-    const hostPath = requireHostPath('ProtectedAppService', this, key);
+    requireHostPath('ProtectedAppService', this, key);
     CustodyManifest.of(this);
-    const passing = keyPassingOf(profile, props);
+    const passing = rotationAwarePassing('ProtectedAppService', this, key, props);
     this.keyPath = passing.target;
+    this.keyMounts = passing.switchOver.mounts;
+    key.rotationRunbook?.useContainer(p.name ?? key.app);
+    const mounts = passing.switchOver.mounts;
+    // Secrets are given in mount order: the key, then (rotating Zitadel v5) the old key.
+    const secrets = p.swarmSecret ? [p.swarmSecret, ...(mounts.length > 1 ? [p.oldSwarmSecret] : [])] : [];
+    if (p.swarmSecret && mounts.length > 1 && !p.oldSwarmSecret) {
+      throw new Error(
+        `[${this.node.path}] ProtectedAppService: key "${key.keyId}" is rotating and the app needs the old key (generation ${mounts[1].generation}) as well; ` +
+          `create it out of band (\`docker secret create ${key.app}-masterkey-g${mounts[1].generation} ${mounts[1].source}\`) and give oldSwarmSecret { secretId, secretName }`,
+      );
+    }
     const image = p.image ?? profile.image;
     if (!image) {
       throw new Error(`[${this.node.path}] ProtectedAppService: profile "${profile.name}" names no image; give image, e.g. image: "registry/app:1.2.3"`);
@@ -172,18 +198,16 @@ export class ProtectedAppService extends Construct {
           env: Object.keys(passing.env).length > 0 ? passing.env : undefined,
           user: p.user,
           labels,
-          mounts: p.swarmSecret ? undefined : [{ type: 'bind', source: hostPath, target: passing.target, readOnly: true }],
+          mounts: p.swarmSecret ? undefined : mounts.map((m) => ({ type: 'bind', source: m.source, target: m.target, readOnly: true })),
           secrets: p.swarmSecret
-            ? [
-                {
-                  secretId: p.swarmSecret.secretId,
-                  secretName: p.swarmSecret.secretName,
-                  fileName: passing.target,
-                  fileUid: '0',
-                  fileGid: '0',
-                  fileMode: 0o400,
-                },
-              ]
+            ? mounts.map((m, i) => ({
+                secretId: (secrets[i] as SwarmSecretRef).secretId,
+                secretName: (secrets[i] as SwarmSecretRef).secretName,
+                fileName: m.target,
+                fileUid: '0',
+                fileGid: '0',
+                fileMode: 0o400,
+              }))
             : undefined,
         },
         placement: p.placementConstraints ? { constraints: [...p.placementConstraints] } : undefined,

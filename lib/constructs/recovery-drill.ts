@@ -22,7 +22,7 @@ import { TAG_APP, TAG_KEY, TAG_ROLE } from '../model/types';
 import type { AppProfile } from '../profiles';
 import { DEFAULT_DRILL_SCHEDULE, QUARTER_DAYS, analyzeSchedule } from '../rules/drill-helpers';
 import { MIN_RESTORE_AGE_DAYS } from '../rules/kc033-drill-restores-old-backup';
-import { type CustodyBucket, type CustodyRoleTrust, DatabaseBackupBucket, KeyBackupBucket } from './backup-bucket';
+import { AdoptedBackupBucket, type CustodyBucket, type CustodyRoleTrust, DatabaseBackupBucket, KeyBackupBucket } from './backup-bucket';
 import { CustodyManifest } from './custody-manifest';
 import { isTimeZone, nextCronRun } from './drill-schedule';
 import { keyPassingOf, keyPassingSchema, ProtectedAppContainer } from './key-mount';
@@ -76,8 +76,19 @@ export interface RecoveryDrillProps {
   readonly masterKey: MasterKey;
   /** The offsite key-backup bucket the key is restored from (never the hot copy). */
   readonly keyBucket: KeyBackupBucket;
-  /** The bucket the DB backup is restored from. */
-  readonly dbBucket: DatabaseBackupBucket;
+  /**
+   * The bucket the DB backup is restored from: a managed one, or an adopted one
+   * (`DatabaseBackupBucket.fromExistingBucket`), which needs `dbReaderArn`.
+   */
+  readonly dbBucket: DatabaseBackupBucket | AdoptedBackupBucket;
+  /**
+   * An existing read-only principal of the DB bucket for the DB-restore job, instead of the
+   * reader role this construct creates. Required for an adopted bucket: its policy is
+   * managed elsewhere, so the grant (s3:GetObject, s3:ListBucket, kms:Decrypt; nothing
+   * else, no access to the key bucket) is made there.
+   * @default - a read-only DrillReader role in the DB bucket's stack, granted through its bucket policy
+   */
+  readonly dbReaderArn?: string;
   /**
    * Docker provider of the scratch host: an alias of its own whose `host` is not the
    * production docker host. Refused at construction when it is the production app's provider.
@@ -283,7 +294,13 @@ const propsSchema = z.object({
   keyBucket: z.instanceof(KeyBackupBucket, {
     message: 'must be a KeyBackupBucket (the offsite key backup); an adopted bucket has no policy this construct can grant on',
   }),
-  dbBucket: z.instanceof(DatabaseBackupBucket, { message: 'must be a DatabaseBackupBucket' }),
+  dbBucket: z.union([z.instanceof(DatabaseBackupBucket), z.instanceof(AdoptedBackupBucket)], {
+    message: 'must be a DatabaseBackupBucket, or an adopted one (DatabaseBackupBucket.fromExistingBucket)',
+  }),
+  dbReaderArn: z
+    .string()
+    .refine((v) => Token.isUnresolved(v) || /^arn:[a-z-]+:(iam|sts)::\d{12}:.+$/.test(v), { error: (i) => `must be an IAM role ARN like "arn:aws:iam::123456789012:role/drill-db-read"; got "${String(i.input)}"` })
+    .optional(),
   scratchProvider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider && v.terraformResourceType === 'docker', 'must be a docker provider (DockerProvider) of the scratch host'),
   productionProviders: z.array(z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a provider')).optional(),
   drillId: z.string().regex(NAME, 'must be a lower-case id like "quarterly"').optional(),
@@ -477,8 +494,10 @@ export class RecoveryDrill extends Construct {
 
   /** Read-only role of the key bucket. */
   public readonly keyReader: DrillReader;
-  /** Read-only role of the DB bucket. */
-  public readonly dbReader: DrillReader;
+  /** Read-only role of the DB bucket, unless `dbReaderArn` named an existing one. */
+  public readonly dbReader?: DrillReader;
+  /** ARN of the DB-restore job's read-only principal (the created role's, or `dbReaderArn`). */
+  public readonly dbReaderArn: string;
 
   public readonly network: Network;
   public readonly fetchNetwork: Network;
@@ -528,6 +547,12 @@ export class RecoveryDrill extends Construct {
           `fix: pass the KeyBackupBucket and DatabaseBackupBucket created with key: "${key.keyId}"`,
       );
     }
+    if (props.dbBucket instanceof AdoptedBackupBucket && p.dbReaderArn === undefined) {
+      throw new Error(
+        `[${this.node.path}] RecoveryDrill: the DB bucket ${props.dbBucket.node.path} is adopted, so this construct cannot grant a reader on it.\n` +
+          'fix: grant a read-only role on the bucket where it is managed (s3:GetObject, s3:ListBucket, kms:Decrypt; nothing on the key bucket) and pass its ARN as dbReaderArn',
+      );
+    }
     if ((props.keyBucket as unknown) === (props.dbBucket as unknown)) {
       throw new Error(`[${this.node.path}] RecoveryDrill: keyBucket and dbBucket must be two different managed buckets.\nfix: pass the KeyBackupBucket and the DatabaseBackupBucket of the key`);
     }
@@ -556,21 +581,29 @@ export class RecoveryDrill extends Construct {
       namePrefix: prefix,
       trust: p.keyReaderTrust,
     });
-    this.dbReader = new DrillReader(props.dbReaderScope ?? TerraformStack.of(props.dbBucket), `${this.uniqueStem()}DrillDbReader`, {
-      bucket: props.dbBucket,
-      key,
-      what: 'db',
-      namePrefix: prefix,
-      trust: p.dbReaderTrust,
-    });
+    const dbBucket = props.dbBucket;
+    if (p.dbReaderArn === undefined && dbBucket instanceof DatabaseBackupBucket) {
+      this.dbReader = new DrillReader(props.dbReaderScope ?? TerraformStack.of(dbBucket), `${this.uniqueStem()}DrillDbReader`, {
+        bucket: dbBucket,
+        key,
+        what: 'db',
+        namePrefix: prefix,
+        trust: p.dbReaderTrust,
+      });
+    }
+    this.dbReaderArn = this.dbReader?.role.arn ?? (p.dbReaderArn as string);
+    // A named reader of a managed bucket still has to pass its deny-all-but policy.
+    if (!this.dbReader && dbBucket instanceof DatabaseBackupBucket) dbBucket.grantRead(this.dbReaderArn);
     new TerraformOutput(TerraformStack.of(this.keyReader), `${this.uniqueStem()}_drill_key_reader_arn`, {
       value: this.keyReader.role.arn,
       description: `Role the key-restore profile on the scratch host assumes (drill "${this.drillId}" of key ${key.keyId})`,
     });
-    new TerraformOutput(TerraformStack.of(this.dbReader), `${this.uniqueStem()}_drill_db_reader_arn`, {
-      value: this.dbReader.role.arn,
-      description: `Role the DB-restore profile on the scratch host assumes (drill "${this.drillId}" of key ${key.keyId})`,
-    });
+    if (this.dbReader) {
+      new TerraformOutput(TerraformStack.of(this.dbReader), `${this.uniqueStem()}_drill_db_reader_arn`, {
+        value: this.dbReader.role.arn,
+        description: `Role the DB-restore profile on the scratch host assumes (drill "${this.drillId}" of key ${key.keyId})`,
+      });
+    }
 
     // ----- docker part ----------------------------------------------------------------------
     const d = new Construct(dockerScope, dockerScope === this ? 'Scratch' : `${this.uniqueStem()}Scratch`);
@@ -611,7 +644,7 @@ export class RecoveryDrill extends Construct {
         throw new Error(`[${this.node.path}] RecoveryDrill: credentials folder "${c.hostDir}" contains the hot copy ${hot} of the key (KC031).\nfix: keep drill credentials in a folder of their own, e.g. /etc/key-custody/drill/...`);
       }
     }
-    const awsEnv = (c: { profile: string }, bucket: CustodyBucket) => [
+    const awsEnv = (c: { profile: string }, bucket: CustodyBucket | AdoptedBackupBucket) => [
       'AWS_CONFIG_FILE=/run/drill-aws/config',
       'AWS_SHARED_CREDENTIALS_FILE=/run/drill-aws/credentials',
       `AWS_PROFILE=${c.profile}`,
@@ -889,12 +922,13 @@ export class RecoveryDrill extends Construct {
       stalenessDays: this.stalenessDays,
       keyBucket: stackAddress(props.keyBucket.bucket),
       keyObject,
-      dbBucket: stackAddress(props.dbBucket.bucket),
+      dbBucket: dbBucket instanceof AdoptedBackupBucket ? `${TerraformStack.of(dbBucket).node.id}/${dbBucket.address}` : stackAddress(dbBucket.bucket),
       dbPrefix: p.dbBackupPrefix ?? '',
       keyCreds,
       dbCreds,
       keyReaderOutput: `${TerraformStack.of(this.keyReader).node.id} output ${this.uniqueStem()}_drill_key_reader_arn`,
-      dbReaderOutput: `${TerraformStack.of(this.dbReader).node.id} output ${this.uniqueStem()}_drill_db_reader_arn`,
+      dbReaderOutput: this.dbReader ? `${TerraformStack.of(this.dbReader).node.id} output ${this.uniqueStem()}_drill_db_reader_arn` : undefined,
+      dbReaderArn: this.dbReader ? undefined : this.dbReaderArn,
       dockerStack: TerraformStack.of(d).node.id,
       awsStack: TerraformStack.of(a).node.id,
       scratchProvider: providerRef(scratch),
@@ -1040,7 +1074,10 @@ export interface RunbookFacts {
   keyCreds: { hostDir: string; profile: string };
   dbCreds: { hostDir: string; profile: string };
   keyReaderOutput: string;
-  dbReaderOutput: string;
+  /** The stack output naming the created DB reader role, when one was created. */
+  dbReaderOutput?: string;
+  /** The existing DB reader (`dbReaderArn`), when none was created. */
+  dbReaderArn?: string;
   dockerStack: string;
   awsStack: string;
   scratchProvider: string;
@@ -1081,7 +1118,7 @@ export function renderRunbook(f: RunbookFacts): string {
     'Use two different source identities, each allowed to assume only its one drill role, so that no single credential reads both backups.',
     '',
     `1. Key restore: ${code(`${f.keyCreds.hostDir}/config`)} with profile ${code(f.keyCreds.profile)} whose ${code('role_arn')} is the output of ${code(`cdktf ${f.keyReaderOutput}`)} (a role that can only read the key bucket).`,
-    `2. DB restore: ${code(`${f.dbCreds.hostDir}/config`)} with profile ${code(f.dbCreds.profile)} whose ${code('role_arn')} is the output of ${code(`cdktf ${f.dbReaderOutput}`)} (a role that can only read the DB bucket).`,
+    `2. DB restore: ${code(`${f.dbCreds.hostDir}/config`)} with profile ${code(f.dbCreds.profile)} whose ${code('role_arn')} is ${f.dbReaderOutput ? `the output of ${code(`cdktf ${f.dbReaderOutput}`)}` : code(f.dbReaderArn ?? '')} (a role that can only read the DB bucket).`,
     `3. Both folders ${code('0700 root:root')}, files ${code('0400')}; never on the production host.`,
     '',
     '## Steps',

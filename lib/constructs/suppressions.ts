@@ -42,7 +42,7 @@ export class CustodySuppressions {
     const where = scope === stack ? '' : scope.node.path;
     for (const s of suppressions) {
       const parsed = suppressionSchema.safeParse(s);
-      if (!parsed.success) throw propsError('CustodySuppressions', scope, parsed.error, 'give { id: "KC0NN", reason: "<why, 10+ characters>" }');
+      if (!parsed.success) throw propsError('CustodySuppressions', scope, parsed.error, 'give { id: "KC0NN", reason: "<why, 10+ characters>" }', s);
       const rule = ruleById(s.id);
       if (!rule) {
         throw new Error(`[${scope.node.path}] CustodySuppressions: unknown rule id "${s.id}"; use one of the ids listed in RULES.md`);

@@ -70,7 +70,7 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
   // Stores: tagged managed resources, plus data sources the manifest adopts.
   const stores: Store[] = [];
   const storeIndex = new Map<string, Store>();
-  const addStore = (r: TfResource, role: CustodyRole, keyId: string | undefined, app: string | undefined, adopted: boolean) => {
+  const addStore = (r: TfResource, role: CustodyRole, keyId: string | undefined, app: string | undefined, adopted: boolean, declaredRetentionDays?: number) => {
     const kind = STORE_TYPES[r.type] ?? 'other';
     const name = literal(r.values.bucket) ?? literal(r.values.name);
     const namePrefix = literal(r.values.bucket_prefix) ?? literal(r.values.name_prefix);
@@ -88,6 +88,7 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
       name,
       namePrefix,
       adopted,
+      declaredRetentionDays,
       account: ctx.accountOfResource(r),
       settings: readStoreSettings(ctx, r),
       resource: r,
@@ -104,7 +105,7 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
   for (const m of manifests) {
     for (const a of m.adoptedStores) {
       const r = ctx.resource(m.stack, a.address);
-      if (r && !storeIndex.has(key(r.stack, r.address))) addStore(r, a.role, a.key, a.app, true);
+      if (r && !storeIndex.has(key(r.stack, r.address))) addStore(r, a.role, a.key, a.app, true, a.retentionDays);
       if (!r) unknowns.push({ stack: m.stack, address: a.address, what: 'the manifest adopts a store that is not in the configuration' });
     }
   }

@@ -62,7 +62,7 @@ export function readManifest(r: TfResource): Manifest | undefined {
         const o = obj(a);
         const address = str(o?.address);
         const role = str(o?.role) as CustodyRole | undefined;
-        return address && role ? { address, role, key: str(o?.key), app: str(o?.app) } : undefined;
+        return address && role ? { address, role, key: str(o?.key), app: str(o?.app), retentionDays: numOf(o?.retentionDays) } : undefined;
       })
       .filter((a): a is ManifestAdoptedStore => !!a),
   };

@@ -96,6 +96,8 @@ export interface Store {
   readonly namePrefix?: string;
   /** True when the store is adopted through a data source rather than managed. */
   readonly adopted: boolean;
+  /** For adopted stores: the retention the manifest declares, since their lifecycle is not in this configuration. */
+  readonly declaredRetentionDays?: number;
   /** Account context (see accounts.ts). */
   readonly account: string;
   /** Store-level settings the hardening rules read. */
@@ -157,6 +159,8 @@ export interface ManifestAdoptedStore {
   readonly role: CustodyRole;
   readonly key?: string;
   readonly app?: string;
+  /** Days a backup in the adopted store stays restorable, as declared (its lifecycle lives elsewhere). */
+  readonly retentionDays?: number;
 }
 
 export interface ManifestKey {

@@ -18,6 +18,29 @@ export type KeyPassing =
   /** An environment variable holding the PATH, e.g. `SERVOS_MASTER_KEY_FILE=/run/secrets/...`. */
   | { readonly kind: 'env'; readonly variable: string };
 
+/**
+ * How an app changes to a new master key. The seeds describe three very different
+ * switch-overs, so each profile says which one it has; rotation constructs refuse what
+ * the app cannot do instead of generating a container that would fail at start.
+ */
+export type KeyRotation =
+  /**
+   * No rotation in place (Zitadel v4). The only way out is a fresh instance with a new
+   * key; `migration` lists its steps for the refusal message and the runbook.
+   */
+  | { readonly kind: 'unsupported'; readonly migration: readonly string[] }
+  /**
+   * The app takes the new key and the old one at the same time and re-encrypts on read
+   * (Zitadel v5+). Both are passed BY PATH: `passing.flag` names the new key's file and
+   * `oldKeyFileFlag` the old key's file.
+   */
+  | { readonly kind: 'old-key-file'; readonly oldKeyFileFlag: string }
+  /**
+   * An API call re-encrypts everything with the new key; afterwards the app is restarted
+   * with the new key file (ServOS/ACT). `endpoint` is the HTTP path of the call.
+   */
+  | { readonly kind: 'api'; readonly method: 'POST'; readonly endpoint: string; readonly canaryFailure?: string };
+
 export interface AppProfile {
   /** Profile name: `zitadel`, `servos`, `act`, or a generic profile's name. */
   readonly name: string;
@@ -41,6 +64,11 @@ export interface AppProfile {
   readonly image?: string;
   /** Default arguments before the key flag, e.g. Zitadel's `start-from-init`. */
   readonly baseCommand: readonly string[];
+  /**
+   * How the app switches to a new key.
+   * @default - unknown: rotation constructs refuse a second generation and ask for this field
+   */
+  readonly rotation?: KeyRotation;
 }
 
 /** The container path the key is mounted at for a profile. */

@@ -19,6 +19,39 @@ export const ZITADEL: AppProfile = {
   port: 8080,
   image: 'ghcr.io/zitadel/zitadel:v4.13.0',
   baseCommand: ['start-from-init', '--tlsMode', 'external'],
+  // Seed §5: "v4 has no live rotation"; these are its steps, in its order.
+  rotation: {
+    kind: 'unsupported',
+    migration: [
+      'declare an incident and freeze writes: stop the Zitadel container, keep the database up',
+      'stand up a parallel fresh Zitadel instance with a NEW master key (a new MasterKey with its own keyId and 3-2-1 copies) and an EMPTY database',
+      'export the users through the management API of the old instance (re-encrypted on export)',
+      're-provision applications and OIDC clients by hand: client secrets cannot be recovered',
+      'invalidate all sessions: every user re-enrolls MFA',
+      'swap DNS to the new instance, then retire the old instance and its key (keep its backups as long as its DB backups are kept)',
+    ],
+  },
+};
+
+/**
+ * The old-key FILE flag of Zitadel v5. The seed names only `--masterkey-old <value>`,
+ * which takes the key by value (KC002 forbids it); the by-path twin is not documented
+ * yet. `--masterkeyFileOld` follows the naming of `--masterkeyFile`; if the released v5
+ * spells it differently, set `rotation.oldKeyFileFlag` on a copy of this profile:
+ * `{ ...ZITADEL_V5, rotation: { kind: 'old-key-file', oldKeyFileFlag: '--<real flag>' } }`.
+ */
+export const ZITADEL_V5_OLD_KEY_FILE_FLAG = '--masterkeyFileOld';
+
+/**
+ * Zitadel v5+: as v4, plus rotation in place: started with the new key and the old one,
+ * it re-encrypts on read. No v5 image is pinned (none is released as these notes are
+ * written): give `image` to the container.
+ */
+export const ZITADEL_V5: AppProfile = {
+  ...ZITADEL,
+  name: 'zitadel-v5',
+  image: undefined,
+  rotation: { kind: 'old-key-file', oldKeyFileFlag: ZITADEL_V5_OLD_KEY_FILE_FLAG },
 };
 
 /** ServOS: a 32-byte key as 64 hex characters, passed by `SERVOS_MASTER_KEY_FILE`; boots only with the right key. */
@@ -34,6 +67,7 @@ export const SERVOS: AppProfile = {
   port: 8080,
   image: 'actplatform/servos',
   baseCommand: [],
+  rotation: { kind: 'api', method: 'POST', endpoint: '/api/v1/system/rotate-master-key', canaryFailure: 'MASTER KEY INTEGRITY CHECK FAILED' },
 };
 
 /** ACT: like ServOS, with `ACT_MASTER_KEY_FILE`. */
@@ -49,6 +83,7 @@ export const ACT: AppProfile = {
   port: 8080,
   image: 'actplatform/act',
   baseCommand: [],
+  rotation: { kind: 'api', method: 'POST', endpoint: '/api/v1/system/rotate-master-key', canaryFailure: 'MASTER KEY INTEGRITY CHECK FAILED' },
 };
 
 /** Options of a generic `*_MASTER_KEY_FILE` style profile. */
@@ -103,7 +138,12 @@ export function genericProfile(o: GenericProfileOptions): AppProfile {
   };
 }
 
-export const BUILT_IN_PROFILES: Readonly<Record<string, AppProfile>> = { zitadel: ZITADEL, servos: SERVOS, act: ACT };
+export const BUILT_IN_PROFILES: Readonly<Record<string, AppProfile>> = {
+  zitadel: ZITADEL,
+  servos: SERVOS,
+  act: ACT,
+  'zitadel-v5': ZITADEL_V5,
+};
 
 /** A built-in profile by name, or an error listing the names there are. */
 export function profileNamed(name: string): AppProfile {

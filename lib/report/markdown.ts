@@ -99,6 +99,24 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
         k.stacks.length > 0 ? `stacks ${k.stacks.map((s) => codeCell(s)).join(', ')}` : null,
       ].filter((f): f is string => !!f);
       if (facts.length > 0) out.push(`${facts.join('; ')}.`, '');
+      if (k.generations.length > 0) {
+        out.push(
+          table(
+            ['Generation', 'State', 'Retired on', 'Keep until', 'Host file', 'Fingerprint', 'Offsite backup', 'Own copies'],
+            k.generations.map((g) => [
+              String(g.generation),
+              g.state === 'active' ? '**active**' : cell(g.state),
+              cell(g.retiredOn),
+              g.keepUntil ?? (g.state === 'retired' ? 'indefinitely' : 'while in use'),
+              codeCell(g.hostPath),
+              codeCell(g.fingerprint),
+              codeCell(g.offsiteObject),
+              String(g.copies),
+            ]),
+          ),
+          '',
+        );
+      }
       if (k.copies.length === 0) {
         out.push('No copies are declared.', '');
       } else {

@@ -67,6 +67,20 @@ export interface CopyRow {
   readonly address: string;
 }
 
+/** One generation of a key, as its manifest declares it. */
+export interface GenerationRow {
+  readonly generation: number;
+  readonly state: 'active' | 'rotating' | 'retired';
+  readonly retiredOn: string | null;
+  /** Date until which the generation and its backups must be kept; null = indefinitely (or while in use). */
+  readonly keepUntil: string | null;
+  readonly fingerprint: string | null;
+  readonly hostPath: string | null;
+  readonly offsiteObject: string | null;
+  /** Copies the generation declares itself. */
+  readonly copies: number;
+}
+
 export interface KeyInventory {
   readonly id: string;
   readonly app: string | null;
@@ -76,6 +90,8 @@ export interface KeyInventory {
   readonly hostPath: string | null;
   readonly copies: readonly CopyRow[];
   readonly threeTwoOne: ThreeTwoOne;
+  /** Generations, newest first; empty for a key that declares none. */
+  readonly generations: readonly GenerationRow[];
   /** Drill ids covering this key. */
   readonly drills: readonly string[];
 }
@@ -460,6 +476,20 @@ function keyInventory(model: CustodyModel, drills: readonly DrillRow[]): KeyInve
       hostPath: nul(first?.hostPath ?? first?.hostFile?.path),
       copies,
       threeTwoOne: threeTwoOne(currentCopies(model, id).tally),
+      generations: (first?.generations ?? [])
+        .map(
+          (g): GenerationRow => ({
+            generation: g.generation,
+            state: g.state,
+            retiredOn: nul(g.retiredOn),
+            keepUntil: nul(g.keepUntil),
+            fingerprint: nul(g.fingerprint),
+            hostPath: nul(g.hostPath),
+            offsiteObject: g.offsiteObject ? qualify(multi, declared[0].m.stack, g.offsiteObject) : null,
+            copies: g.copies.length,
+          }),
+        )
+        .sort((a, b) => b.generation - a.generation),
       drills: drills.filter((d) => d.key === id).map((d) => d.id),
     };
   });

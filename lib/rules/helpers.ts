@@ -402,7 +402,8 @@ export function listCopies(copies: readonly CountedCopy[]): string {
 export function parseDate(s: string | undefined): number | undefined {
   if (!s || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined;
   const t = Date.parse(`${s}T00:00:00Z`);
-  return Number.isNaN(t) ? undefined : t;
+  // A round trip refuses dates like 2025-02-30 that Date.parse rolls over.
+  return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s ? undefined : t;
 }
 
 export function addDays(date: number, days: number): number {

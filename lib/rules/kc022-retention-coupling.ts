@@ -30,6 +30,8 @@ function storeLabel(s: Store): string {
  * versioning counts as versioned (the longer, safer assumption for the DB side).
  */
 function dbStoreRetention(s: Store): { days: number; detail: string } {
+  // An adopted bucket's lifecycle lives in another configuration; its declaration is all we have.
+  if (s.adopted && s.declaredRetentionDays !== undefined) return { days: s.declaredRetentionDays, detail: `declared retention of the adopted bucket` };
   const st = s.settings;
   const cur = st.currentExpirationDays ?? Infinity;
   const nc = st.noncurrentExpirationDays ?? Infinity;
@@ -104,7 +106,7 @@ export const rule: CustodyRule = {
     'versions at least as long as the longest-lived DB backup of that key, plus a 30-day margin. DB-backup stores ' +
     'belong to a key by the `custody:key` tag (or `custody:app` when the key tag is absent); their retention is ' +
     'current expiration + noncurrent expiration for versioned buckets (undefined = forever), at least the Object Lock ' +
-    'days, and the manifest\'s `dbRetentionDays` when larger. A key-backup store keeps a version for the SHORTER of its ' +
+    'days, and the manifest\'s `dbRetentionDays` when larger; an adopted bucket, whose lifecycle lives in another configuration, counts with the retention the manifest declares for it (forever when none is declared). A key-backup store keeps a version for the SHORTER of its ' +
     'current and noncurrent expirations: a re-uploaded or synced key object turns the previous version noncurrent, and ' +
     'Object Lock days do not count, because the current expiration hides a locked version behind a delete marker and ' +
     'the noncurrent rule deletes it once the lock lapses. Retired generations: rules have no clock, so a retired ' +

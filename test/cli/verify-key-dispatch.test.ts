@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ describe('key-custody verify-key through the main entry point', () => {
   it('dispatches to verify-key and never prints the key', async () => {
     const key = 'Zq3vT8pLw2nR7xK4cJ9mB6hF1dS5gY0u';
     const keyDir = join(dir, 'zitadel');
-    require('node:fs').mkdirSync(keyDir);
+    mkdirSync(keyDir);
     writeFileSync(join(keyDir, 'masterkey'), key);
     chmodSync(join(keyDir, 'masterkey'), 0o400);
     chmodSync(keyDir, 0o700);

@@ -70,8 +70,13 @@ describeTerraform('examples: terraform validate and offline plan of every AWS st
       });
       expect(aws.length, `${name} has AWS stacks`).toBeGreaterThan(0);
       for (const st of aws) {
-        const r = await terraformCheck(join(s.outdir, 'stacks', st), { plan: true, showJson: true });
+        // A stack that adopts an existing bucket reads it at plan time, which needs AWS; offline
+        // it is validated only (test/terraform/backup-buckets.test.ts plans its precondition).
+        const json = JSON.parse(readFileSync(join(s.outdir, 'stacks', st, 'cdk.tf.json'), 'utf8')) as { data?: Record<string, unknown> };
+        const reads = Object.keys(json.data ?? {}).some((t) => t === 'aws_s3_bucket');
+        const r = await terraformCheck(join(s.outdir, 'stacks', st), { plan: !reads, showJson: !reads });
         expect(r.validate.valid, `${name}/${st}: ${JSON.stringify(r.validate)}`).toBe(true);
+        if (reads) continue;
         const planned = (r.planJson as { planned_values?: { root_module?: { resources?: unknown[] } } }).planned_values?.root_module?.resources ?? [];
         expect(planned.length, `${name}/${st} plans resources`).toBeGreaterThan(0);
       }

@@ -82,6 +82,29 @@ describe('KC022 retention coupling', () => {
   });
 });
 
+describe('KC022 adopted DB-backup buckets', () => {
+  const adopted = (retentionDays?: number): [string, Record<string, unknown>] => [
+    'db',
+    {
+      data: { aws_s3_bucket: { existing: { bucket: 'acme-zitadel-db-backups' } } },
+      ...manifest([], { adoptedStores: [{ address: 'data.aws_s3_bucket.existing', role: 'db-backup', key: 'zitadel-master', app: 'zitadel', ...(retentionDays !== undefined ? { retentionDays } : {}) }] }),
+    },
+  ];
+
+  it('uses the retention the manifest declares for an adopted bucket', () => {
+    expect(findings(rule, ['keys', doc(bucket('kb', 'key-backup', { noncurrent: 365 }))], adopted(44))).toEqual([]);
+    const f = findings(rule, ['keys', doc(bucket('kb', 'key-backup', { noncurrent: 60 }))], adopted(44));
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain('keeps key versions 60 days but db-backup store data.aws_s3_bucket.existing (stack db) keeps backups 44 days (+30 days margin)');
+  });
+
+  it('treats an adopted bucket without a declared retention as kept forever', () => {
+    const f = findings(rule, ['keys', doc(bucket('kb', 'key-backup', { noncurrent: 3650 }))], adopted());
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain('keeps backups forever');
+  });
+});
+
 describe('KC022 DB-side Object Lock', () => {
   it('counts the DB bucket Object Lock retention when it outlasts its lifecycle', () => {
     const f = findings(

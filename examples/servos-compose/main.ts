@@ -1,0 +1,126 @@
+/**
+ * servos-compose: a ServOS-style app (the key file named by `SERVOS_MASTER_KEY_FILE`) whose
+ * hot copy lives in AWS Secrets Manager, written with the one-line `MasterKeyCustody`.
+ *
+ * Why Secrets Manager: the host that runs ServOS is rebuilt from an image, so the key
+ * cannot live only on its disk. The secret is the hot copy; an agent on the host (the
+ * `aws secretsmanager get-secret-value` in a systemd unit, or your config tool) writes it
+ * to /etc/servos/master_key (0400 root:root in a 0700 directory) before the app starts, and
+ * the container gets that file read-only. ServOS refuses to boot with the wrong key (its
+ * integrity canary), which is what the drill's readiness check relies on.
+ *
+ * Six stacks, each with its own provider configuration and state, so that CI plans and
+ * deploys each one with its own credentials (see examples/ci):
+ *
+ * | stack            | what                                                   | account      |
+ * |------------------|--------------------------------------------------------|--------------|
+ * | `servos-host`    | the ServOS container on the production docker host     | (docker)     |
+ * | `servos-secret`  | the Secrets Manager hot copy and its own KMS key       | 444444444444 |
+ * | `key-custody`    | the offsite key-backup bucket                          | 111111111111 |
+ * | `db-backups`     | the DB-backup bucket                                   | 222222222222 |
+ * | `drill-host`     | the quarterly recovery drill on a scratch docker host  | (docker)     |
+ * | `drill-schedule` | the drill's reminder, heartbeat and staleness alarm    | 333333333333 |
+ */
+import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { MasterKeyCustody } from '../../lib/constructs/master-key-custody';
+
+/** Accounts, hosts and names of the example; replace them with yours. */
+export const SETTINGS = {
+  appAccount: '444444444444',
+  keyAccount: '111111111111',
+  dbAccount: '222222222222',
+  drillAccount: '333333333333',
+  region: 'eu-central-1',
+  prodHost: 'ssh://deploy@servos.example.com',
+  scratchHost: 'ssh://deploy@scratch.example.com',
+  keyId: 'servos-prod',
+} as const;
+
+/** Build the example app into `outdir` (the CLI's default when omitted). */
+export function buildApp(outdir?: string): App {
+  const s = SETTINGS;
+  const app = new App(outdir ? { outdir } : {});
+  const stack = (name: string) => {
+    const st = new TerraformStack(app, name);
+    // One state per stack: the key-backup state never sits with the DB-backup state.
+    new LocalBackend(st, { path: `terraform.${name}.tfstate` });
+    return st;
+  };
+  const host = stack('servos-host');
+  const secret = stack('servos-secret');
+  const keys = stack('key-custody');
+  const db = stack('db-backups');
+  const drillHost = stack('drill-host');
+  const drillAws = stack('drill-schedule');
+
+  // One provider per stack, each with its own named profile and pinned to its account:
+  // `allowedAccountIds` makes Terraform refuse to run with the wrong credentials, and
+  // MasterKeyCustody reads the account ids from it (key admins, drill reader trust).
+  const prodDocker = new DockerProvider(host, 'docker', { host: s.prodHost });
+  new AwsProvider(secret, 'aws', { region: s.region, profile: 'servos-prod', allowedAccountIds: [s.appAccount] });
+  new AwsProvider(keys, 'aws', { region: s.region, profile: 'key-custody', allowedAccountIds: [s.keyAccount] });
+  new AwsProvider(db, 'aws', { region: s.region, profile: 'db-backups', allowedAccountIds: [s.dbAccount] });
+  // The drill runs on a docker host of its own, under an alias: never the production host.
+  const scratch = new DockerProvider(drillHost, 'scratch', { alias: 'scratch', host: s.scratchHost });
+  new AwsProvider(drillAws, 'aws', { region: s.region, profile: 'drill', allowedAccountIds: [s.drillAccount] });
+
+  new MasterKeyCustody(app, 'Servos', {
+    keyId: s.keyId,
+    profile: 'servos',
+    hotCopy: {
+      kind: 'secrets-manager',
+      name: 'servos/prod/master-key',
+      // Only the host's instance role reads the secret; its policy denies everyone else,
+      // administrators included.
+      readers: [`arn:aws:iam::${s.appAccount}:role/servos-host`],
+      keyAdmins: [`arn:aws:iam::${s.appAccount}:role/servos-deployer`],
+      // Where the host agent writes the value for the container to mount.
+      hostPath: '/etc/servos/master_key',
+      // No `value`: Terraform never sees the key. Put it once, out of band, from the file the
+      // key was generated into (`openssl rand -hex 32 | tr -d '\n' > master_key`):
+      //   aws secretsmanager put-secret-value --secret-id servos/prod/master-key --secret-string file://master_key
+      // To let Terraform write it instead, pass `value: new EphemeralKeyInput(secret, 'servos_master_key')`:
+      // the value then arrives through `secret_string_wo` and never lands in plan or state.
+    },
+    // 3-2-1: the secret (hot), an age-encrypted copy on the NAS (second medium), the offsite
+    // key-backup bucket, and paper in a safe off site.
+    copies: [
+      { kind: 'cold', medium: 'nas', location: 'nas01:/vault/servos/master_key.age (age-encrypted)', custodian: 'ops' },
+      { kind: 'paper', medium: 'paper', location: 'bank deposit box, sealed envelope', offsite: true, custodian: 'CTO' },
+    ],
+    keyStoreStack: secret,
+    appStack: host,
+    appProvider: prodDocker,
+    keyCustodyStack: keys,
+    dbBackupStack: db,
+    drillStack: drillHost,
+    drillProvider: scratch,
+    drillAwsStack: drillAws,
+    timezone: 'Europe/Berlin',
+
+    // Every part takes its own props over the defaults. The deployer roles administer the
+    // buckets' KMS keys (never decrypt) and let the stacks plan without calling AWS.
+    keyBucketProps: { admins: [`arn:aws:iam::${s.keyAccount}:role/key-custody-deployer`] },
+    dbBucketProps: { admins: [`arn:aws:iam::${s.dbAccount}:role/db-backups-deployer`], retentionDays: 30 },
+    appProps: {
+      // The key file is 0400 root:root: the app reads it as root, or not at all.
+      user: '0',
+      ports: [{ internal: 8080, external: 8080 }],
+      // Connection settings only. The key never goes here: SERVOS_MASTER_KEY is refused at
+      // construction; MasterKeyCustody sets SERVOS_MASTER_KEY_FILE to the mounted file.
+      env: { SERVOS_DATABASE_HOST: 'db.servos.internal', SERVOS_DATABASE_NAME: 'servos' },
+    },
+    drillProps: {
+      // The drill app talks to the drill's own database, restored from a 7-day-old backup.
+      appEnv: { SERVOS_DATABASE_HOST: 'servos-drill-db', SERVOS_DATABASE_NAME: 'servos', SERVOS_DATABASE_USER: 'postgres' },
+      subscribers: [{ protocol: 'email', endpoint: 'key-custodians@example.com' }],
+    },
+  });
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}
