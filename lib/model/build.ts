@@ -165,6 +165,7 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
     kmsKeys,
     principals,
     grants: dedupeGrants(grants),
+    blockedGrants: dedupeGrants(access.blocked),
     containers,
     manifests,
     copies,

@@ -381,6 +381,13 @@ interface KmsTarget {
 export interface AccessResult {
   readonly principals: Principal[];
   readonly grants: Grant[];
+  /**
+   * Access an identity policy grants by NAMING the store (a reference or its literal name,
+   * not a wildcard) that the store's resource policy or the account boundary blocks today.
+   * The runtime layer holds, but the policy is an attempt to cross custody lines, and one
+   * loosened bucket policy away from a real grant: KC011 reports it too.
+   */
+  readonly blocked: Grant[];
   /** Policies and references the analysis could not read exactly. */
   readonly unknowns: Unknown[];
 }
@@ -466,8 +473,8 @@ class AccessAnalysis {
     this.indexIdentity();
     this.collectStores();
     this.collectTrust();
-    const grants = this.effectiveGrants();
-    return { principals: [...this.principals.values()].map((r) => r.p), grants, unknowns: this.unknowns };
+    const { grants, blocked } = this.effectiveGrants();
+    return { principals: [...this.principals.values()].map((r) => r.p), grants, blocked, unknowns: this.unknowns };
   }
 
   // ----- labels --------------------------------------------------------------------
@@ -1496,20 +1503,55 @@ class AccessAnalysis {
     return undefined;
   }
 
-  /** Direct (non-assumed) access of one principal: store id → access → via. */
-  private directAccess(rec: PrincipalRec): Map<string, Map<Access, string>> {
+  /**
+   * Whether a statement names `t` itself: one of its resources, read the deny way (an
+   * unresolved part names nothing), matches the target with no wildcard but a trailing
+   * `/*` for the objects. `*`, `arn:aws:s3:::*` or a prefix glob do not name a store.
+   */
+  private names(st: Stmt, t: Target, level: Level): boolean {
+    const tpls = templates(t, level);
+    return st.s.resources.some((raw) => {
+      const g = this.toGlob(st.stack, raw, t, true);
+      if (g === null || g.replace(/\/\*$/, '').includes('*')) return false;
+      return tpls.some((tp) => globsIntersect(g, tp));
+    });
+  }
+
+  /** An identity allow that names the store, not denied by the principal's own policies. */
+  private namedIntent(rec: PrincipalRec, action: string, t: Target, level: Level): string | undefined {
+    const pid = rec.p.id;
+    for (const e of this.denyIdx.get(pid)?.get(action) ?? []) {
+      if (this.resMatch(e.stmt, t, level, true)) return undefined;
+    }
+    return (this.allowIdx.get(pid)?.get(action) ?? []).find((e) => this.names(e.stmt, t, level))?.via;
+  }
+
+  /**
+   * Direct (non-assumed) access of one principal (store id → access → via), and the access
+   * its identity policies name but the store's side blocks.
+   */
+  private directAccessAndBlocked(rec: PrincipalRec): { access: Map<string, Map<Access, string>>; blocked: Map<string, Map<Access, string>> } {
     const out = new Map<string, Map<Access, string>>();
+    const blocked = new Map<string, Map<Access, string>>();
     const decryptCache = new Map<KmsTarget, string | null>();
     for (const s of this.stores) {
       const t = this.storeTargets.get(s.id);
       if (!t) continue;
       const rp = this.resourcePolicies.get(s.id);
       const got = new Map<Access, string>();
+      const stopped = new Map<Access, string>();
       for (const spec of STORE_ACTIONS[s.kind]) {
         if (got.has(spec.access)) continue;
         const via = this.evaluate(rec, spec.action, t, spec.level, rp, s.account, false);
-        if (via) got.set(spec.access, via);
+        if (via) {
+          got.set(spec.access, via);
+          stopped.delete(spec.access);
+        } else if (!stopped.has(spec.access)) {
+          const intent = this.namedIntent(rec, spec.action, t, spec.level);
+          if (intent) stopped.set(spec.access, `${intent} [blocked today by the store's resource policy or the account boundary]`);
+        }
       }
+      if (stopped.size) blocked.set(s.id, stopped);
       const kt = this.storeKms.get(s.id);
       if (kt) {
         let via = decryptCache.get(kt);
@@ -1522,7 +1564,7 @@ class AccessAnalysis {
       }
       if (got.size) out.set(s.id, got);
     }
-    return out;
+    return { access: out, blocked };
   }
 
   private decrypt(rec: PrincipalRec, kt: KmsTarget): string | undefined {
@@ -1535,23 +1577,26 @@ class AccessAnalysis {
     return via ? `${via} on ${kt.label}` : undefined;
   }
 
-  private effectiveGrants(): Grant[] {
-    const directCache = new Map<string, Map<string, Map<Access, string>>>();
-    const direct = (id: string) => {
+  private effectiveGrants(): { grants: Grant[]; blocked: Grant[] } {
+    type Both = { access: Map<string, Map<Access, string>>; blocked: Map<string, Map<Access, string>> };
+    const directCache = new Map<string, Both>();
+    const both = (id: string): Both => {
       let d = directCache.get(id);
       if (!d) {
         const rec = this.principals.get(id);
-        d = rec ? this.directAccess(rec) : new Map();
+        d = rec ? this.directAccessAndBlocked(rec) : { access: new Map(), blocked: new Map() };
         directCache.set(id, d);
       }
       return d;
     };
     const grants: Grant[] = [];
+    const blockedGrants: Grant[] = [];
     for (const rec of this.principals.values()) {
       const pid = rec.p.id;
       const seen = new Set<string>();
-      const emit = (access: Map<string, Map<Access, string>>, chain: string) => {
-        for (const [store, byAccess] of access) {
+      const seenBlocked = new Set<string>();
+      const emit = (d: Both, chain: string) => {
+        for (const [store, byAccess] of d.access) {
           for (const [a, via] of byAccess) {
             const k = `${store}|${a}`;
             if (seen.has(k)) continue;
@@ -1559,8 +1604,16 @@ class AccessAnalysis {
             grants.push({ principal: pid, store, access: a, via: chain + via });
           }
         }
+        for (const [store, byAccess] of d.blocked) {
+          for (const [a, via] of byAccess) {
+            const k = `${store}|${a}`;
+            if (seenBlocked.has(k)) continue;
+            seenBlocked.add(k);
+            blockedGrants.push({ principal: pid, store, access: a, via: chain + via });
+          }
+        }
       };
-      emit(direct(pid), '');
+      emit(both(pid), '');
       // BFS over role edges; the first (shortest) chain to each role wins.
       const visited = new Set<string>([pid]);
       let frontier: { id: string; chain: string }[] = [{ id: pid, chain: '' }];
@@ -1571,14 +1624,16 @@ class AccessAnalysis {
             if (visited.has(e.to)) continue;
             visited.add(e.to);
             const chain = `${f.chain}${this.stackNote(e.via, e.to, rec.p.stack)} → `;
-            emit(direct(e.to), chain);
+            emit(both(e.to), chain);
             next.push({ id: e.to, chain });
           }
         }
         frontier = next;
       }
     }
-    return grants;
+    // What is granted through another path is not blocked.
+    const granted = new Set(grants.map((g) => `${g.principal}|${g.store}|${g.access}`));
+    return { grants, blocked: blockedGrants.filter((g) => !granted.has(`${g.principal}|${g.store}|${g.access}`)) };
   }
 
   private stackNote(via: string, roleId: string, from: string): string {

@@ -303,6 +303,11 @@ export interface CustodyModel {
   readonly kmsKeys: readonly KmsKey[];
   readonly principals: readonly Principal[];
   readonly grants: readonly Grant[];
+  /**
+   * Access an identity policy grants by naming a store, which the store's resource policy
+   * or the account boundary blocks today (see AccessResult.blocked).
+   */
+  readonly blockedGrants: readonly Grant[];
   readonly containers: readonly Container[];
   readonly manifests: readonly Manifest[];
   readonly copies: readonly KeyCopy[];

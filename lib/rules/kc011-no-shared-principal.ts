@@ -1,4 +1,4 @@
-import type { Access, CustodyModel, Grant, Principal, Store } from '../model/types';
+import type { Access, CustodyModel, Grant, Store } from '../model/types';
 import type { CustodyRule, RuleViolation } from './rule';
 
 /** Access that lets a principal touch a store's contents or its protection (decrypt alone is KC012's). */
@@ -40,10 +40,6 @@ function more(list: readonly StoreAccess[], what: string): string {
     .join(', ')})`;
 }
 
-function principalLabel(p: Principal): string {
-  return p.kind === 'external' ? `external principal ${p.address}` : p.address;
-}
-
 /**
  * KC011: custody separation of credentials. A principal that can reach a DB backup and a
  * key copy turns two independent secrets into one: whoever holds it holds everything.
@@ -58,13 +54,18 @@ export const rule: CustodyRule = {
     'unreadable. If one credential can read (or overwrite, delete or re-police) both a DB-backup store and a store that holds ' +
     'a copy of the key, leaking that one credential leaks every secret in the database: "if one key compromises both, you have ' +
     'a 1-2 backup". The check follows inline and attached policies, AWS-managed policies, group membership, role assumption ' +
-    '(transitively), wildcard actions and resources, and bucket or secret policies, across stacks and accounts.',
+    '(transitively), wildcard actions and resources, and bucket or secret policies, across stacks and accounts. An ' +
+    'identity policy that names the other store (by reference or name, not a wildcard) is reported even while the ' +
+    'store\'s bucket policy or the account boundary blocks it today: it is an attempt to cross custody lines, one ' +
+    'loosened bucket policy away from a real grant, and each enforcement layer must catch it on its own.',
   fix:
     'Give the DB-backup job and the key-backup job separate principals, each allowed on its own store only; remove the broad ' +
     'policy (or narrow its Resource to one store), and make each bucket policy allow only its designated principals and deny everyone else.',
   check(model: CustodyModel): RuleViolation[] {
     const sides = new Map<string, { db: Grant[]; key: Grant[] }>();
-    for (const g of model.grants) {
+    // Effective grants first, so a store's message names the path that works today; then the
+    // grants an identity policy names but the store's side blocks (an attempt to cross).
+    for (const g of [...model.grants, ...model.blockedGrants]) {
       if (!REACH.includes(g.access)) continue;
       const store = model.storeById(g.store);
       if (!store) continue;
@@ -84,7 +85,7 @@ export const rule: CustodyRule = {
       const k = keys[0];
       const d = dbs[0];
       const message =
-        `${principalLabel(p)} (stack ${p.stack}) can ${describeReach(k)} and ${describeReach(d)}` +
+        `can ${describeReach(k)} and ${describeReach(d)}` +
         more(keys, 'key stores') +
         more(dbs, 'DB-backup stores') +
         '; one credential must never reach both a database backup and a copy of its master key';

@@ -118,6 +118,7 @@ export function fakeModel(): CustodyModel {
     kmsKeys: [],
     principals,
     grants,
+    blockedGrants: [],
     containers: [],
     manifests: [manifest],
     copies,

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { formatFinding } from '../../lib/rules/engine';
 import { rule } from '../../lib/rules/kc011-no-shared-principal';
 import { runRules } from '../../lib/rules/engine';
 import type { CustodyModel } from '../../lib/model/types';
@@ -38,7 +39,7 @@ describe('KC011 no shared principal', () => {
     const m = inline(allow('s3:GetObject', ['${aws_s3_bucket.keys.arn}/*', '${aws_s3_bucket.db.arn}/*']));
     const f = expectOpsFlagged(m);
     expect(f.message).toBe(
-      'aws_iam_user.ops (stack s) can read key-backup store aws_s3_bucket.keys (stack s) via inline policy aws_iam_user_policy.p ' +
+      'can read key-backup store aws_s3_bucket.keys (stack s) via inline policy aws_iam_user_policy.p ' +
         'and read db-backup store aws_s3_bucket.db (stack s) via inline policy aws_iam_user_policy.p; ' +
         'one credential must never reach both a database backup and a copy of its master key',
     );
@@ -144,7 +145,10 @@ describe('KC011 no shared principal', () => {
     const f = findings(m);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ stack: 'db-backups', address: OPS });
-    expect(f[0].message).toContain('aws_iam_user.ops (stack db-backups) can read key-backup store aws_s3_bucket.keys (stack key-custody) via inline policy aws_iam_user_policy.p');
+    expect(f[0].message).toContain('can read key-backup store aws_s3_bucket.keys (stack key-custody) via inline policy aws_iam_user_policy.p');
+    expect(formatFinding({ ...f[0], ruleId: 'KC011', stack: 'db-backups', fix: 'x' } as never)).toContain(
+      'KC011 aws_iam_user.ops (stack db-backups) can read key-backup store aws_s3_bucket.keys (stack key-custody)',
+    );
     expect(f[0].message).toContain('write db-backup store aws_s3_bucket.db (stack db-backups)');
     // Through the engine the address is stack-qualified.
     const { findings: all } = runRules(m, [rule]);
@@ -179,6 +183,26 @@ describe('KC011 no shared principal', () => {
     );
     expect(m.grants.some((g) => g.store === 'db-backups\u0000aws_s3_bucket.db')).toBe(true);
     expect(findings(m)).toEqual([]);
+  });
+
+  it('flags an identity policy that NAMES the other account\'s key bucket, even while the account boundary blocks it', () => {
+    const m = model(
+      ['key-custody', stack({ provider: { aws: [{ allowed_account_ids: ['111111111111'] }] }, resource: bucketWithKey('keys', KEY_BUCKET, 'key-backup') })],
+      [
+        'db-backups',
+        stack({
+          provider: { aws: [{ allowed_account_ids: ['222222222222'] }] },
+          resource: merge(bucketWithKey('db', DB_BUCKET, 'db-backup'), USER, {
+            aws_iam_user_policy: { p: { user: 'ops', policy: policy(allow('s3:PutObject', `arn:aws:s3:::${DB_BUCKET}/*`), allow('s3:GetObject', `arn:aws:s3:::${KEY_BUCKET}/*`)) } },
+          }),
+        }),
+      ],
+    );
+    expect(m.grants.some((g) => g.store === 'key-custody\u0000aws_s3_bucket.keys')).toBe(false);
+    expect(m.blockedGrants.map((g) => [g.store, g.access])).toEqual([['key-custody\u0000aws_s3_bucket.keys', 'read']]);
+    const f = findings(m);
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toMatch(/^can read key-backup store aws_s3_bucket\.keys \(stack key-custody\) via inline policy aws_iam_user_policy\.p \[blocked today by the store's resource policy or the account boundary\] and write db-backup store/);
   });
 
   it('does not count decrypt alone as reaching a store (that is KC012)', () => {
