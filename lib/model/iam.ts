@@ -333,6 +333,7 @@ interface Stmt {
   pspec?: PSpec;
   npspec?: PSpec;
   assume?: Set<string> | 'all';
+  stores?: Set<string> | 'all';
 }
 
 interface Entry {
@@ -451,6 +452,14 @@ class AccessAnalysis {
   private readonly resourcePolicies = new Map<string, Entry[]>();
   private readonly storeTargets = new Map<string, Target>();
   private readonly storeKms = new Map<string, KmsTarget>();
+  /** Store ids whose resource or key policy (or a KMS grant) names a principal id in an Allow. */
+  private readonly namedIn = new Map<string, Set<string>>();
+  /** Store ids whose resource or key policy allows anyone (`*`, NotPrincipal). */
+  private readonly openStores = new Set<string>();
+  /** Store ids by the resource key of the store or of its KMS key (identity policy references). */
+  private readonly storesByResource = new Map<string, Set<string>>();
+  /** Store ids whose store or KMS key is not a managed resource (matched by name, not by reference). */
+  private readonly unmanagedStores = new Set<string>();
   /** Role assumption edges: from principal id → [{ to, via }]. */
   private readonly edges = new Map<string, { to: string; via: string }[]>();
 
@@ -473,6 +482,7 @@ class AccessAnalysis {
     this.indexIdentity();
     this.collectStores();
     this.collectTrust();
+    this.indexCandidates();
     const { grants, blocked } = this.effectiveGrants();
     return { principals: [...this.principals.values()].map((r) => r.p), grants, blocked, unknowns: this.unknowns };
   }
@@ -1534,7 +1544,8 @@ class AccessAnalysis {
     const out = new Map<string, Map<Access, string>>();
     const blocked = new Map<string, Map<Access, string>>();
     const decryptCache = new Map<KmsTarget, string | null>();
-    for (const s of this.stores) {
+    const candidates = this.candidateStores(rec);
+    for (const s of candidates === 'all' ? this.stores : this.stores.filter((x) => candidates.has(x.id))) {
       const t = this.storeTargets.get(s.id);
       if (!t) continue;
       const rp = this.resourcePolicies.get(s.id);
@@ -1575,6 +1586,91 @@ class AccessAnalysis {
     const policy = kt.policy;
     const via = this.evaluate(rec, KMS_DECRYPT, kt.target, 'any', policy, kt.account, policy !== undefined);
     return via ? `${via} on ${kt.label}` : undefined;
+  }
+
+  // ----- candidate stores (keeps effectiveGrants linear) -------------------------------
+
+  private addTo(m: Map<string, Set<string>>, k: string, v: string): void {
+    let set = m.get(k);
+    if (!set) m.set(k, (set = new Set()));
+    set.add(v);
+  }
+
+  /**
+   * Which stores a principal can possibly reach, so that directAccessAndBlocked does not
+   * evaluate every (principal, store) pair: access needs an Allow that names the principal (or
+   * anyone) in the store's resource policy or key policy, a KMS grant to it, or an identity
+   * Allow of its own whose resources can match the store or its key ({@link storeCandidates});
+   * blocked access needs the latter too.
+   */
+  private indexCandidates(): void {
+    for (const s of this.stores) {
+      const kt = this.storeKms.get(s.id);
+      const t = this.storeTargets.get(s.id);
+      // The statements evaluate() would read for this store: an Allow with one of the store's
+      // actions (or kms:Decrypt in its key policy) whose resources match. pspec registers the
+      // external principals they name, as evaluate() does.
+      const index = (st: Stmt, target: Target, level: Level, actions: readonly string[]) => {
+        if (st.s.effect !== 'Allow' || !actions.some((a) => this.stmtActions(st).has(a)) || !this.resMatch(st, target, level, false)) return;
+        if (st.s.principals.length === 0) {
+          if (st.s.notPrincipals !== undefined) this.openStores.add(s.id);
+          return;
+        }
+        const spec = this.pspec(st);
+        if (spec.any) this.openStores.add(s.id);
+        for (const id of spec.ids) this.addTo(this.namedIn, id, s.id);
+      };
+      if (t) {
+        for (const e of this.resourcePolicies.get(s.id) ?? []) {
+          for (const spec of STORE_ACTIONS[s.kind]) index(e.stmt, t, spec.level, [spec.action]);
+        }
+      }
+      if (kt) for (const e of kt.policy ?? []) index(e.stmt, kt.target, 'any', [KMS_DECRYPT]);
+      if (kt) for (const id of kt.grants.keys()) this.addTo(this.namedIn, id, s.id);
+      this.addTo(this.storesByResource, key(s.resource.stack, s.resource.address), s.id);
+      if (kt?.target.resource) this.addTo(this.storesByResource, key(kt.target.resource.stack, kt.target.resource.address), s.id);
+      if (!t?.managed || (kt && !kt.target.managed)) this.unmanagedStores.add(s.id);
+    }
+  }
+
+  private candidateStores(rec: PrincipalRec): Set<string> | 'all' {
+    if (rec.p.kind === 'external') return 'all';
+    const out = new Set<string>([...this.openStores, ...(this.namedIn.get(rec.p.id) ?? [])]);
+    for (const entries of this.allowIdx.get(rec.p.id)?.values() ?? []) {
+      for (const e of entries) {
+        const c = this.storeCandidates(e.stmt);
+        if (c === 'all') return 'all';
+        for (const id of c) out.add(id);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Stores an identity Allow statement can match. A resource pattern with one reference to a
+   * managed store, bucket, key, role or user can only match that entity (toGlob: "two managed
+   * resources are never the same thing"), so it adds the stores of that resource (the store
+   * itself, or the stores encrypted with that KMS key); stores and keys that are not managed
+   * (adopted data sources, literal keys) match by name and are always candidates. Anything
+   * else (literals, globs, NotResource, references we cannot pin) gives 'all'.
+   */
+  private storeCandidates(st: Stmt): Set<string> | 'all' {
+    if (st.stores) return st.stores;
+    let out: Set<string> | 'all' = new Set<string>(this.unmanagedStores);
+    if (st.s.resources.length === 0 || (st.s.notResources?.length ?? 0) > 0) out = 'all';
+    for (const raw of st.s.resources) {
+      if (out === 'all') break;
+      const sr = raw.includes('${') ? singleRef(raw) : undefined;
+      const res = sr ? this.ctx.resolve(st.stack, sr.ref) : undefined;
+      const t = res ? this.targetOf(res.resource) : undefined;
+      if (!res || !t || !t.managed) {
+        out = 'all';
+        break;
+      }
+      for (const id of this.storesByResource.get(key(res.resource.stack, res.resource.address)) ?? []) out.add(id);
+    }
+    st.stores = out;
+    return out;
   }
 
   private effectiveGrants(): { grants: Grant[]; blocked: Grant[] } {

@@ -19,7 +19,7 @@ import {
   type TfResource,
 } from '../model/types';
 import { describeAt, resourceTags } from './custody-helpers';
-import { declarationOf, hotPaths, mountedAt } from './helpers';
+import { declarationOf, hotPaths, mountedAt, resourcesOfType } from './helpers';
 
 /** A drill is "at least quarterly" when its interval is at most this many days. */
 export const QUARTER_DAYS = 92;
@@ -236,8 +236,8 @@ export function scheduleTags(model: CustodyModel, r: TfResource): Record<string,
 
 /** `aws_scheduler_schedule` resources that run a drill of the key. */
 export function drillSchedules(model: CustodyModel, keyId: string): TfResource[] {
-  return model.resources.filter((r) => {
-    if (r.type !== 'aws_scheduler_schedule' || r.mode !== 'managed') return false;
+  return resourcesOfType(model, 'aws_scheduler_schedule').filter((r) => {
+    if (r.mode !== 'managed') return false;
     const tags = scheduleTags(model, r);
     return tags[TAG_ROLE] === 'drill' && belongsToKey(tags, keyId);
   });
@@ -245,8 +245,8 @@ export function drillSchedules(model: CustodyModel, keyId: string): TfResource[]
 
 /** `aws_cloudwatch_metric_alarm` resources tagged for drills of the key. */
 export function drillAlarms(model: CustodyModel, keyId: string): TfResource[] {
-  return model.resources.filter((r) => {
-    if (r.type !== 'aws_cloudwatch_metric_alarm' || r.mode !== 'managed') return false;
+  return resourcesOfType(model, 'aws_cloudwatch_metric_alarm').filter((r) => {
+    if (r.mode !== 'managed') return false;
     const tags = resourceTags(model, r);
     return tags[TAG_ROLE] === 'drill' && belongsToKey(tags, keyId);
   });

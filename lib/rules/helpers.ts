@@ -12,6 +12,7 @@ import {
   type Manifest,
   type ManifestKey,
   type Mount,
+  type TfResource,
 } from '../model/types';
 import type { RuleViolation } from './rule';
 
@@ -27,14 +28,45 @@ export interface DeclaredKey {
   readonly manifest: Manifest;
 }
 
+const declaredCache = new WeakMap<CustodyModel, { list: DeclaredKey[]; first: Map<string, DeclaredKey> }>();
+
+/** The declared keys of a model, listed once per model (rules ask per key: no K × K scans). */
+function declared(model: CustodyModel): { list: DeclaredKey[]; first: Map<string, DeclaredKey> } {
+  let d = declaredCache.get(model);
+  if (!d) {
+    const list = model.manifests.flatMap((manifest) => manifest.keys.map((key) => ({ key, manifest })));
+    const first = new Map<string, DeclaredKey>();
+    for (const x of list) if (!first.has(x.key.id)) first.set(x.key.id, x);
+    declaredCache.set(model, (d = { list, first }));
+  }
+  return d;
+}
+
 /** Every key every manifest declares (a key declared twice appears twice). */
 export function declaredKeys(model: CustodyModel): DeclaredKey[] {
-  return model.manifests.flatMap((manifest) => manifest.keys.map((key) => ({ key, manifest })));
+  return [...declared(model).list];
 }
 
 /** The first declaration of a key id, if any manifest declares it. */
 export function declarationOf(model: CustodyModel, keyId: string): DeclaredKey | undefined {
-  return declaredKeys(model).find((d) => d.key.id === keyId);
+  return declared(model).first.get(keyId);
+}
+
+const byTypeCache = new WeakMap<CustodyModel, Map<string, TfResource[]>>();
+
+/** Managed and data resources of one type (indexed once per model). */
+export function resourcesOfType(model: CustodyModel, type: string): readonly TfResource[] {
+  let m = byTypeCache.get(model);
+  if (!m) {
+    m = new Map();
+    for (const r of model.resources) {
+      const l = m.get(r.type);
+      if (l) l.push(r);
+      else m.set(r.type, [r]);
+    }
+    byTypeCache.set(model, m);
+  }
+  return m.get(type) ?? [];
 }
 
 /** Every key id the model knows of: declared in a manifest, tagged on a store, or copied. */

@@ -1,0 +1,81 @@
+/**
+ * B1/B3 child: one full `app.synth()` into a fresh temp outdir.
+ *
+ *   node synth.js example            the zitadel-single-host example (examples/.../main.ts)
+ *   node synth.js baseline           its plain-cdktf twin (bench/baseline/zitadel-single-host.ts)
+ *   node synth.js scale <N>          the B3 app with N keys under custody (bench/scale-app.ts)
+ *   node synth.js scale <N> --no-check   the same app without the custody check (B3 control)
+ *
+ * Reports `importMs` (loading the app module and what it imports), `constructMs` (building
+ * the construct tree), `synthMs` (`app.synth()`, the custody check and reports included) and,
+ * for apps with the library, `checkMs` (the app-wide custody check: the app validation
+ * `KeyCustodyCheck.validate`, measured by wrapping it) with its phases `checkReadMs` (reading
+ * the written cdk.tf.json files), `checkModelMs` (buildModel), `checkRulesMs` (runRules) and
+ * `checkReportsMs` (writing the custody reports). The wrappers replace module exports, which
+ * tsc's CommonJS output calls through (`(0, build_1.buildModel)(...)`), so they see every call.
+ * With `--keep`, the outdir is left in place and printed as `outdir` (for comparisons).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { report, since } from './report';
+
+type Fn = (...args: unknown[]) => unknown;
+type AppLike = { synth(): void };
+
+const [mode, arg, ...flags] = process.argv.slice(2);
+const phases: Record<string, number> = {};
+
+function wrap(obj: Record<string, unknown>, name: string, phase: string): void {
+  const orig = obj[name] as Fn;
+  if (typeof orig !== 'function') throw new Error(`cannot instrument ${name}: not a function`);
+  obj[name] = function (this: unknown, ...args: unknown[]) {
+    const t = performance.now();
+    try {
+      return orig.apply(this, args);
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + since(t);
+    }
+  };
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function instrumentCheck(): void {
+  const check = require('../../lib/synth/custody-check') as { KeyCustodyCheck: { prototype: Record<string, unknown> } };
+  wrap(check.KeyCustodyCheck.prototype, 'validate', 'checkMs');
+  wrap(check.KeyCustodyCheck.prototype, 'documents', 'checkReadMs');
+  wrap(require('../../lib/model/build') as Record<string, unknown>, 'buildModel', 'checkModelMs');
+  wrap(require('../../lib/rules/engine') as Record<string, unknown>, 'runRules', 'checkRulesMs');
+  wrap(require('../../lib/synth/reports') as Record<string, unknown>, 'writeReports', 'checkReportsMs');
+}
+
+const outdir = mkdtempSync(join(tmpdir(), 'kc-bench-synth-'));
+const t0 = performance.now();
+let build: () => AppLike;
+if (mode === 'example') {
+  // The example imports the library anyway; instrumenting first changes no work.
+  instrumentCheck();
+  const m = require('../../examples/zitadel-single-host/main') as { buildApp(outdir: string): AppLike };
+  build = () => m.buildApp(outdir);
+} else if (mode === 'baseline') {
+  const m = require('../baseline/zitadel-single-host') as { buildApp(outdir: string): AppLike };
+  build = () => m.buildApp(outdir);
+} else if (mode === 'scale') {
+  instrumentCheck();
+  const m = require('../scale-app') as { buildScaleApp(outdir: string, n: number, opts: { check: boolean }): AppLike };
+  const n = Number(arg);
+  build = () => m.buildScaleApp(outdir, n, { check: !flags.includes('--no-check') });
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+const importMs = since(t0);
+const t1 = performance.now();
+const app = build();
+const constructMs = since(t1);
+const t2 = performance.now();
+app.synth();
+const synthMs = since(t2);
+const keep = flags.includes('--keep') || arg === '--keep';
+if (!keep) rmSync(outdir, { recursive: true, force: true });
+report({ importMs, constructMs, synthMs, totalMs: importMs + constructMs + synthMs, ...phases, ...(keep ? { outdir } : {}) });
