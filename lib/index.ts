@@ -22,7 +22,7 @@ export {
 } from './constructs/master-key';
 export { EphemeralKeyInput, type EphemeralKeyInputProps } from './constructs/ephemeral-key-input';
 export { KeyFileCheck, type KeyFileCheckProps } from './constructs/key-file-check';
-export { ProtectedAppContainer, type ProtectedAppContainerProps, type KeyPassingProps } from './constructs/key-mount';
+export { ProtectedAppContainer, type ProtectedAppContainerProps, type ProtectedAppCommonProps, type KeyPassingProps } from './constructs/key-mount';
 export { ProtectedAppService, type ProtectedAppServiceProps, type SwarmSecretRef } from './constructs/protected-app-service';
 export {
   CustodyBucket,

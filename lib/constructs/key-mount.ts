@@ -195,7 +195,21 @@ const labelsSchema = z
   .optional();
 
 /** Props of {@link ProtectedAppContainer}. */
-export interface ProtectedAppContainerProps extends KeyPassingProps {
+/** Props every protected app (container or Swarm service) shares besides how the key is passed. */
+export interface ProtectedAppCommonProps extends KeyPassingProps {
+  /**
+   * Image of the deploy-time check.
+   * @default 'busybox:1.36.1'
+   */
+  readonly checkImage?: string;
+  /**
+   * Further labels (`custody:*` labels are set from the key and cannot be given).
+   * @default - only the custody labels
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface ProtectedAppContainerProps extends ProtectedAppCommonProps {
   /** The key the app runs with; its hot copy (or its `hostPath`) is bind-mounted read-only. */
   readonly masterKey: MasterKey;
   /**
@@ -234,16 +248,6 @@ export interface ProtectedAppContainerProps extends KeyPassingProps {
    * @default true
    */
   readonly deployCheck?: boolean;
-  /**
-   * Image of the deploy-time check.
-   * @default 'busybox:1.36.1'
-   */
-  readonly checkImage?: string;
-  /**
-   * Further labels (`custody:*` labels are set from the key and cannot be given).
-   * @default - only the custody labels
-   */
-  readonly labels?: Readonly<Record<string, string>>;
   /**
    * Docker provider of the host that runs the app and holds the key file.
    * @default - the stack's default `docker` provider

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { CustodyManifest } from './custody-manifest';
 import { KeyFileCheck } from './key-file-check';
-import { appLabels, parseProtectedAppProps, requireHostPath, rotationAwarePassing, type KeyPassingProps } from './key-mount';
+import { appLabels, parseProtectedAppProps, requireHostPath, rotationAwarePassing, type ProtectedAppCommonProps } from './key-mount';
 import { MasterKey } from './master-key';
 
 /**
@@ -20,7 +20,7 @@ export interface SwarmSecretRef {
 }
 
 /** Props of {@link ProtectedAppService}. */
-export interface ProtectedAppServiceProps extends KeyPassingProps {
+export interface ProtectedAppServiceProps extends ProtectedAppCommonProps {
   /** The key the service runs with. */
   readonly masterKey: MasterKey;
   /**
@@ -78,16 +78,6 @@ export interface ProtectedAppServiceProps extends KeyPassingProps {
    * @default true
    */
   readonly deployCheck?: boolean;
-  /**
-   * Image of the deploy-time check.
-   * @default 'busybox:1.36.1'
-   */
-  readonly checkImage?: string;
-  /**
-   * Further labels (`custody:*` labels are set from the key).
-   * @default - only the custody labels
-   */
-  readonly labels?: Readonly<Record<string, string>>;
   /**
    * Docker provider of a Swarm manager.
    * @default - the stack's default `docker` provider
