@@ -2,12 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 // The test set StrykerJS runs per mutant (`npm run mutation`): the unit tiers that exercise
 // lib/rules and lib/model in process, plus the property tests at a reduced case count.
+// The in-process CLI tests (check/formats on hand-written cdktf.out folders and plan JSON) exercise the
+// model loaders and the rules end to end and take about a second, so they are in too.
 // The synth-through-the-cdktf-CLI and Terraform tiers spawn processes and stay out.
 export default defineConfig({
   test: {
-    include: ['test/rules/**/*.test.ts', 'test/model/**/*.test.ts', 'test/report/**/*.test.ts', 'test/reliability/properties.test.ts'],
+    include: ['test/rules/**/*.test.ts', 'test/model/**/*.test.ts', 'test/report/**/*.test.ts', 'test/reliability/properties.test.ts', 'test/cli/main.test.ts', 'test/cli/formats.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
-    env: { KEY_CUSTODY_FC_RUNS: '40', KEY_CUSTODY_FC_APP_RUNS: '0' },
+    env: { KEY_CUSTODY_FC_RUNS: '40', KEY_CUSTODY_FC_APP_RUNS: '0', KEY_CUSTODY_MUTATION: '1' },
   },
 });

@@ -508,7 +508,10 @@ describe('computeAccess directly', () => {
 
   it('works on a ModelContext and hand-built stores, and stays fast on large inputs', () => {
     const resource: Record<string, Json> = { aws_s3_bucket: {}, aws_iam_user: {}, aws_iam_user_policy: {}, aws_iam_role: {}, aws_iam_role_policy: {} };
-    const n = 3000;
+    // Under StrykerJS (vitest.mutation.config.mts sets KEY_CUSTODY_MUTATION) the instrumented code is several
+    // times slower and this test runs once per covered mutant: a smaller input keeps the same assertions.
+    const mutation = process.env.KEY_CUSTODY_MUTATION === '1';
+    const n = mutation ? 300 : 3000;
     resource.aws_iam_user_policy_attachment = {};
     for (let i = 0; i < 50; i++) {
       (resource.aws_iam_user as Json)[`admin${i}`] = { name: `admin${i}` };
@@ -529,7 +532,7 @@ describe('computeAccess directly', () => {
     });
     const start = Date.now();
     const { principals, grants } = computeAccess(ctx, stores, [], () => ({}));
-    expect(Date.now() - start).toBeLessThan(10_000);
+    if (!mutation) expect(Date.now() - start).toBeLessThan(10_000);
     // Users, roles, admins, and the foreign account root the trust policies name.
     expect(principals).toHaveLength(2 * n + 50 + 1);
     expect(principals.some((p) => p.id === 'external:arn:aws:iam::123456789012:root')).toBe(true);

@@ -44,3 +44,59 @@ describe('KC005 host key file permissions', () => {
     ]);
   });
 });
+
+describe('KC005 mode notation, unset fields and the suggested fix (mutation tests)', () => {
+  const one = (key: Record<string, unknown>) => findings(rule, ['app', doc(manifest([zitadelKey(key)]))]);
+  const wanted = (path: string) => `hostFile: { path: "${path}", mode: "0400", owner: "root", group: "root", dirMode: "0700", deployCheck: true }`;
+
+  it('accepts 0o400, 0O400, 00400 and surrounding blanks as 0400 (and 0o700 as 0700)', () => {
+    for (const mode of ['0o400', '0O400', '00400', ' 400 ', '0400\n']) {
+      expect(one({ hostFile: hf({ mode, dirMode: '0o700' }) }), mode).toEqual([]);
+    }
+  });
+
+  it('rejects modes that only contain 0400 at the start or the end', () => {
+    for (const mode of ['10400', '0400x', 'x0400', '4000', '0440']) {
+      const f = one({ hostFile: hf({ mode }) });
+      expect(f.map((x) => x.message), mode).toEqual([`key zitadel-master declares host file /etc/zitadel/masterkey with mode "${mode}" instead of "0400"`]);
+    }
+  });
+
+  it('shows an empty field as (not set)', () => {
+    const f = one({ hostFile: hf({ owner: '', group: '', mode: '', dirMode: '' }) });
+    expect(f.map((x) => x.message)).toEqual([
+      'key zitadel-master declares host file /etc/zitadel/masterkey with mode (not set) instead of "0400", owner (not set) instead of "root", group (not set) instead of "root", directory mode (not set) instead of "0700"',
+    ]);
+  });
+
+  it('gives the exact fix with the hostFile path when it differs from hostPath', () => {
+    const f = findings(rule, ['app', doc(manifest([zitadelKey({ id: 'k2', hostPath: '/etc/k2/masterkey', hostFile: hf({ path: '/etc/k2/key' }) })]))]);
+    expect(f).toHaveLength(1);
+    expect(f[0].fix).toBe(
+      `declare ${wanted('/etc/k2/key')} for key k2, and run the deploy-time check (\`stat -c '%a %U %G' /etc/k2/key\` gives "400 root root", its directory "700 root root")`,
+    );
+  });
+
+  it('falls back to hostPath in the fix when the hostFile has no path', () => {
+    const f = one({ hostFile: hf({ path: '' }) });
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toBe('key zitadel-master declares host file (no path) with no path');
+    expect(f[0].fix).toBe(
+      `declare ${wanted('/etc/zitadel/masterkey')} for key zitadel-master, and run the deploy-time check (\`stat -c '%a %U %G' /etc/zitadel/masterkey\` gives "400 root root", its directory "700 root root")`,
+    );
+  });
+
+  it('uses placeholders in the fix when neither hostFile.path nor hostPath is known', () => {
+    const f = one({ hostPath: undefined, hostFile: hf({ path: undefined }) });
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toBe('key zitadel-master declares host file (no path) with no path');
+    expect(f[0].fix).toBe(
+      `declare ${wanted('/etc/<app>/masterkey')} for key zitadel-master, and run the deploy-time check (\`stat -c '%a %U %G' <path>\` gives "400 root root", its directory "700 root root")`,
+    );
+  });
+
+  it('gives the exact fix for a hostPath without hostFile', () => {
+    const f = one({ hostFile: undefined });
+    expect(f[0].fix).toBe(`declare ${wanted('/etc/zitadel/masterkey')} for key zitadel-master`);
+  });
+});

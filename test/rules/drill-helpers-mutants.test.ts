@@ -1,0 +1,167 @@
+/**
+ * The drill helpers the drill rules (KC030–KC034) share, on their own: key ownership of
+ * drill resources, docker hosts (default socket, normalization, expressions), provider
+ * references, store references in every accepted form, schedule tags from groups and target
+ * input, and which accesses count as writes.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  belongsToKey,
+  DEFAULT_DOCKER_HOST,
+  drillAlarms,
+  drillSchedules,
+  hostOf,
+  appContainers,
+  drillContainers,
+  isWrite,
+  networkAttachments,
+  productionContainers,
+  resolveNetwork,
+  resolveProviderRef,
+  resolveStoreRef,
+  sameHost,
+  scheduleTags,
+} from '../../lib/rules/drill-helpers';
+import { bucket, container, doc, labels, manifest, model, tags, zitadelKey } from './kc0xx-fixtures';
+
+describe('drill helpers (mutation tests)', () => {
+  it('belongsToKey: the key tag matches, or no key tag at all', () => {
+    expect(belongsToKey({ 'custody:key': 'k' }, 'k')).toBe(true);
+    expect(belongsToKey({ 'custody:key': 'other' }, 'k')).toBe(false);
+    expect(belongsToKey({ 'custody:app': 'a' }, 'k')).toBe(true);
+  });
+
+  it('isWrite: write, delete and admin change a store; read and decrypt do not', () => {
+    expect(['read', 'write', 'delete', 'decrypt', 'admin'].filter(isWrite)).toEqual(['write', 'delete', 'admin']);
+  });
+
+  it('hostOf: the default socket without host, a normalized literal, unknown for an expression', () => {
+    const m = model(
+      ['a', { provider: { docker: [{}, { alias: 'remote', host: ' SSH://ops@Host/ ' }, { alias: 'expr', host: '${var.host}' }] } }],
+      ['b', { provider: { docker: [{ host: 'ssh://ops@host' }] } }],
+    );
+    expect(DEFAULT_DOCKER_HOST).toBe('unix:///var/run/docker.sock');
+    expect(hostOf(m, 'a', 'docker').host).toBe('unix:///var/run/docker.sock');
+    expect(hostOf(m, 'a', 'docker.remote').host).toBe('ssh://ops@host');
+    expect(hostOf(m, 'a', 'docker.expr').host).toBeUndefined();
+    expect(hostOf(m, 'a', 'docker.none')).toEqual({ stack: 'a', providerKey: 'docker.none', host: DEFAULT_DOCKER_HOST, provider: undefined });
+    expect(sameHost(hostOf(m, 'a', 'docker.remote'), hostOf(m, 'b', 'docker'))).toBe('host');
+    expect(sameHost(hostOf(m, 'a', 'docker.expr'), hostOf(m, 'a', 'docker.expr'))).toBe('provider');
+    expect(sameHost(hostOf(m, 'a', 'docker.expr'), hostOf(m, 'b', 'docker'))).toBeUndefined();
+    expect(sameHost(hostOf(m, 'a', 'docker'), hostOf(m, 'b', 'docker'))).toBeUndefined();
+  });
+
+  it('resolveProviderRef: stack/key, own stack first, else a unique declaration, else unknown', () => {
+    const m = model(
+      ['app', { provider: { docker: [{ alias: 'scratch', host: 'ssh://app' }] } }],
+      ['drill', { provider: { docker: [{ alias: 'scratch', host: 'ssh://drill' }, { alias: 'only', host: 'ssh://only' }] } }],
+      ['x', { provider: { docker: [{ alias: 'dup', host: 'ssh://x' }] } }],
+      ['y', { provider: { docker: [{ alias: 'dup', host: 'ssh://y' }] } }],
+    );
+    expect(resolveProviderRef(m, 'drill/docker.scratch', 'app').host).toBe('ssh://drill');
+    expect(resolveProviderRef(m, '${docker.scratch}', 'app').host).toBe('ssh://app');
+    expect(resolveProviderRef(m, 'docker.scratch', 'drill').host).toBe('ssh://drill');
+    expect(resolveProviderRef(m, 'docker.only', 'app')).toMatchObject({ stack: 'drill', providerKey: 'docker.only', host: 'ssh://only' });
+    expect(resolveProviderRef(m, 'docker.dup', 'app')).toEqual({ stack: 'app', providerKey: 'docker.dup', host: undefined });
+    expect(resolveProviderRef(m, 'docker.none', 'app')).toEqual({ stack: 'app', providerKey: 'docker.none', host: undefined });
+  });
+
+  it('resolveStoreRef: id, stack/address, own-stack address, unique address, bucket name, s3:// URL or ARN', () => {
+    const m = model(
+      ['keys', doc(bucket('kb', 'key-backup'), bucket('db', 'db-backup', { tags: tags('db-backup') }))],
+      ['other', doc(bucket('kb', 'key-backup', { tags: tags('key-backup', 'k2') }))],
+    );
+    const at = (ref: string, from = 'keys') => {
+      const s = resolveStoreRef(m, ref, from);
+      return s && `${s.stack}/${s.address}`;
+    };
+    expect(at('keys\u0000aws_s3_bucket.db')).toBe('keys/aws_s3_bucket.db');
+    expect(at('other/aws_s3_bucket.kb')).toBe('other/aws_s3_bucket.kb');
+    expect(at('aws_s3_bucket.kb')).toBe('keys/aws_s3_bucket.kb');
+    expect(at('aws_s3_bucket.kb', 'other')).toBe('other/aws_s3_bucket.kb');
+    expect(at('aws_s3_bucket.kb', 'third')).toBeUndefined();
+    expect(at('aws_s3_bucket.db', 'other')).toBe('keys/aws_s3_bucket.db');
+    expect(at('kc-db')).toBe('keys/aws_s3_bucket.db');
+    expect(at('s3://kc-db/backups/x.dump')).toBe('keys/aws_s3_bucket.db');
+    expect(at('arn:aws:s3:::kc-db/x')).toBe('keys/aws_s3_bucket.db');
+    expect(at('kc-kb')).toBeUndefined();
+    expect(at('nope/aws_s3_bucket.kb')).toBeUndefined();
+    expect(at('/aws_s3_bucket.kb')).toBeUndefined();
+  });
+
+  it('scheduleTags: the group\'s tags, custody keys of a JSON target input, then the schedule\'s own tags', () => {
+    const m = model([
+      's',
+      {
+        resource: {
+          aws_scheduler_schedule_group: { g: { name: 'drills', tags: { 'custody:role': 'drill', team: 'g' } } },
+          aws_scheduler_schedule: {
+            byRef: { group_name: '${aws_scheduler_schedule_group.g.name}', schedule_expression: 'rate(30 days)', target: { input: '{"custody:key":"k","other":"x","custody:n":1}' } },
+            byName: { group_name: 'drills', target: { input: 'not json' }, tags: { team: 'own' } },
+            arrayInput: { target: { input: '["custody:key"]' }, tags: { 'custody:role': 'drill', 'custody:key': 'k2' } },
+            none: { group_name: 'missing' },
+          },
+          aws_cloudwatch_metric_alarm: { a: { tags: { 'custody:role': 'drill', 'custody:key': 'k' } }, b: { tags: { 'custody:role': 'drill' } }, c: { tags: { 'custody:role': 'other' } } },
+        },
+        data: { aws_cloudwatch_metric_alarm: { d: { tags: { 'custody:role': 'drill' } } } },
+      },
+    ]);
+    const tagsOf = (a: string) => scheduleTags(m, m.resource('s', `aws_scheduler_schedule.${a}`)!);
+    expect(tagsOf('byRef')).toEqual({ 'custody:role': 'drill', team: 'g', 'custody:key': 'k' });
+    expect(tagsOf('byName')).toEqual({ 'custody:role': 'drill', team: 'own' });
+    expect(tagsOf('arrayInput')).toEqual({ 'custody:role': 'drill', 'custody:key': 'k2' });
+    expect(tagsOf('none')).toEqual({});
+    expect(drillSchedules(m, 'k').map((r) => r.address)).toEqual(['aws_scheduler_schedule.byRef', 'aws_scheduler_schedule.byName']);
+    expect(drillSchedules(m, 'k2').map((r) => r.address)).toEqual(['aws_scheduler_schedule.byName', 'aws_scheduler_schedule.arrayInput']);
+    expect(drillAlarms(m, 'k').map((r) => r.address)).toEqual(['aws_cloudwatch_metric_alarm.a', 'aws_cloudwatch_metric_alarm.b']);
+    expect(drillAlarms(m, 'k3').map((r) => r.address)).toEqual(['aws_cloudwatch_metric_alarm.b']);
+  });
+
+  it('networks: attachments as written, resolved by reference or by literal name on the same provider, else by host and name', () => {
+    const m = model([
+      's',
+      doc(
+        { provider: { docker: [{}, { alias: 'other', host: 'ssh://other' }] } },
+        { resource: { docker_network: { drill: { name: 'drill-net', internal: true }, prod: { name: 'prod-net' }, far: { name: 'far-net', provider: 'docker.other' } } } },
+        container('a', { networks_advanced: [{ name: '${docker_network.drill.name}' }, { name: 'prod-net' }], network_mode: 'bridge' }),
+        container('b', { provider: 'docker.other', networks_advanced: { name: 'prod-net' } }),
+        {
+          resource: {
+            docker_service: {
+              svc: { name: 'svc', task_spec: { container_spec: { image: 'x' }, networks_advanced: [{ name: 'far-net' }], networks: ['legacy'] } },
+            },
+          },
+        },
+      ),
+    ]);
+    const c = (address: string) => m.containers.find((x) => x.address === address)!;
+    expect(networkAttachments(c('docker_container.a'))).toEqual({ values: ['${docker_network.drill.name}', 'prod-net'], mode: 'bridge' });
+    expect(networkAttachments(c('docker_container.b'))).toEqual({ values: ['prod-net'], mode: undefined });
+    expect(networkAttachments(c('docker_service.svc'))).toEqual({ values: ['far-net', 'legacy'] });
+    expect(resolveNetwork(m, c('docker_container.a'), '${docker_network.drill.name}')).toMatchObject({ shown: 'docker_network.drill', id: 's/docker_network.drill', internal: true });
+    expect(resolveNetwork(m, c('docker_container.a'), 'prod-net')).toMatchObject({ shown: 'docker_network.prod', id: 's/docker_network.prod', internal: undefined });
+    expect(resolveNetwork(m, c('docker_container.b'), 'prod-net')).toEqual({ shown: 'network "prod-net"', id: 'name:ssh://other:prod-net', internal: undefined });
+    expect(resolveNetwork(m, c('docker_container.a'), '${var.net}')).toEqual({ shown: 'network `${var.net}`', id: 'name:unix:///var/run/docker.sock:${var.net}', internal: undefined });
+  });
+
+  it('drill, production and app containers of a key', () => {
+    const m = model([
+      's',
+      doc(
+        manifest([zitadelKey()]),
+        container('app', { mounts: [{ type: 'bind', source: '/etc/zitadel', target: '/k', read_only: true }] }),
+        container('labelled', { labels: labels({ 'custody:key': 'zitadel-master' }) }),
+        container('drill', { labels: labels({ 'custody:role': 'drill', 'custody:key': 'zitadel-master' }), mounts: [{ type: 'bind', source: '/etc/zitadel/masterkey', target: '/k' }] }),
+        container('drill-any', { labels: labels({ 'custody:role': 'drill' }) }),
+        container('drill-other', { labels: labels({ 'custody:role': 'drill', 'custody:key': 'other' }) }),
+        container('unrelated', {}),
+      ),
+    ]);
+    const names = (cs: { address: string }[]) => cs.map((x) => x.address.replace('docker_container.', ''));
+    expect(names(drillContainers(m, 'zitadel-master'))).toEqual(['drill', 'drill-any']);
+    expect(names(drillContainers(m))).toEqual(['drill', 'drill-any', 'drill-other']);
+    expect(names(productionContainers(m))).toEqual(['app', 'labelled', 'unrelated']);
+    expect(names(appContainers(m, 'zitadel-master'))).toEqual(['app', 'labelled']);
+    expect(names(appContainers(m, 'undeclared'))).toEqual([]);
+  });
+});
