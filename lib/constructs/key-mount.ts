@@ -284,6 +284,27 @@ export function parseProtectedAppProps<T extends { masterKey: MasterKey }>(const
 }
 
 /**
+ * What both protected-app constructs do first: validate the props, require the key's host
+ * file, register the manifest (and so the synth-time check), work out how the key is mounted
+ * and passed (both keys while a Zitadel v5 rotation runs), and tell the rotation runbook
+ * which app to restart.
+ */
+export function prepareProtectedApp<T extends { masterKey: MasterKey; name?: string }>(
+  construct: string,
+  scope: Construct,
+  base: z.ZodType<T>,
+  props: KeyPassingProps & { readonly masterKey: MasterKey },
+): { p: T; key: MasterKey; passing: KeyPassing & { readonly switchOver: SwitchOver } } {
+  const p = parseProtectedAppProps(construct, scope, base, props);
+  const key = props.masterKey;
+  requireHostPath(construct, scope, key);
+  CustodyManifest.of(scope);
+  const passing = rotationAwarePassing(construct, scope, key, props);
+  key.rotationRunbook?.useContainer(p.name ?? key.app);
+  return { p, key, passing };
+}
+
+/**
  * The app as a `docker_container`: the key's host file bind-mounted read-only at
  * `/run/secrets/<name>` and passed by path as the profile says (Zitadel:
  * `--masterkeyFile /run/secrets/masterkey` after the command; ServOS/ACT:
@@ -308,16 +329,10 @@ export class ProtectedAppContainer extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedAppContainerProps) {
     super(scope, id);
-    const p = parseProtectedAppProps('ProtectedAppContainer', this, containerSchema, props);
-    const key = props.masterKey;
+    const { p, key, passing } = prepareProtectedApp('ProtectedAppContainer', this, containerSchema, props);
     const profile = key.profile;
-    requireHostPath('ProtectedAppContainer', this, key);
-    CustodyManifest.of(this);
-
-    const passing = rotationAwarePassing('ProtectedAppContainer', this, key, props);
     this.keyPath = passing.target;
     this.keyMounts = passing.switchOver.mounts;
-    key.rotationRunbook?.useContainer(p.name ?? key.app);
     let imageRef: string;
     if (props.image instanceof Image) {
       imageRef = props.image.imageId;

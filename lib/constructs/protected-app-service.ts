@@ -2,9 +2,8 @@ import { Service } from '@cdktf/provider-docker/lib/service';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { CustodyManifest } from './custody-manifest';
 import { KeyFileCheck } from './key-file-check';
-import { appLabels, parseProtectedAppProps, requireHostPath, rotationAwarePassing, type ProtectedAppCommonProps } from './key-mount';
+import { appLabels, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
 import { MasterKey } from './master-key';
 
 /**
@@ -140,15 +139,10 @@ export class ProtectedAppService extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedAppServiceProps) {
     super(scope, id);
-    const p = parseProtectedAppProps('ProtectedAppService', this, serviceSchema, props);
-    const key = props.masterKey;
+    const { p, key, passing } = prepareProtectedApp('ProtectedAppService', this, serviceSchema, props);
     const profile = key.profile;
-    requireHostPath('ProtectedAppService', this, key);
-    CustodyManifest.of(this);
-    const passing = rotationAwarePassing('ProtectedAppService', this, key, props);
     this.keyPath = passing.target;
     this.keyMounts = passing.switchOver.mounts;
-    key.rotationRunbook?.useContainer(p.name ?? key.app);
     const mounts = passing.switchOver.mounts;
     // Secrets are given in mount order: the key, then (rotating Zitadel v5) the old key.
     const secrets = p.swarmSecret ? [p.swarmSecret, ...(mounts.length > 1 ? [p.oldSwarmSecret] : [])] : [];
