@@ -1,7 +1,7 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { TerraformProvider } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 import { TAG_APP, TAG_KEY } from '../model/types';
 import { keyArguments, secretPath, type AppProfile } from '../profiles';
@@ -283,6 +283,15 @@ export function parseProtectedAppProps<T extends { masterKey: MasterKey }>(const
   return p;
 }
 
+// Every protected app of an app, by construct root: the recovery drills look their production
+// providers up here instead of walking the whole tree once per drill (quadratic with many keys).
+const protectedApps = new WeakMap<IConstruct, Construct[]>();
+
+/** The ProtectedAppContainer and ProtectedAppService constructs created under `root` so far. */
+export function protectedAppsOf(root: IConstruct): readonly Construct[] {
+  return protectedApps.get(root) ?? [];
+}
+
 /**
  * What both protected-app constructs do first: validate the props, require the key's host
  * file, register the manifest (and so the synth-time check), work out how the key is mounted
@@ -298,6 +307,10 @@ export function prepareProtectedApp<T extends { masterKey: MasterKey; name?: str
   const p = parseProtectedAppProps(construct, scope, base, props);
   const key = props.masterKey;
   requireHostPath(construct, scope, key);
+  const root = scope.node.root;
+  const apps = protectedApps.get(root);
+  if (apps) apps.push(scope);
+  else protectedApps.set(root, [scope]);
   CustodyManifest.of(scope);
   const passing = rotationAwarePassing(construct, scope, key, props);
   key.rotationRunbook?.useContainer(p.name ?? key.app);

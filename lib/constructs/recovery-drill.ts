@@ -25,7 +25,7 @@ import { MIN_RESTORE_AGE_DAYS } from '../rules/kc033-drill-restores-old-backup';
 import { AdoptedBackupBucket, type CustodyBucket, type CustodyRoleTrust, DatabaseBackupBucket, KeyBackupBucket } from './backup-bucket';
 import { CustodyManifest } from './custody-manifest';
 import { isTimeZone, nextCronRun } from './drill-schedule';
-import { keyPassingOf, keyPassingSchema, ProtectedAppContainer } from './key-mount';
+import { keyPassingOf, keyPassingSchema, ProtectedAppContainer, protectedAppsOf } from './key-mount';
 import { MasterKey } from './master-key';
 import { ProtectedAppService } from './protected-app-service';
 import { parseProps } from './validation';
@@ -388,9 +388,10 @@ function providerRef(p: TerraformProvider): string {
  */
 function productionProvidersOf(root: IConstruct): TerraformProvider[] {
   const out: TerraformProvider[] = [];
-  for (const c of root.node.findAll()) {
+  for (const c of protectedAppsOf(root)) {
     const resource: TerraformResource | undefined =
       c instanceof ProtectedAppContainer ? c.container : c instanceof ProtectedAppService ? c.service : undefined;
+    // Still being constructed (its container is made last): it has no provider to compare yet.
     if (!resource) continue;
     const p = resource.provider ?? defaultDocker(TerraformStack.of(resource));
     if (p && !out.includes(p)) out.push(p);
@@ -398,8 +399,16 @@ function productionProvidersOf(root: IConstruct): TerraformProvider[] {
   return out;
 }
 
+// A stack's default docker provider, once found, stays its default (Terraform allows one
+// unaliased configuration per provider); only hits are kept, so one added later is still seen.
+const defaultDockerOf = new WeakMap<TerraformStack, TerraformProvider>();
+
 function defaultDocker(stack: TerraformStack): TerraformProvider | undefined {
-  return stack.node.findAll().find((c): c is TerraformProvider => c instanceof TerraformProvider && c.terraformResourceType === 'docker' && !c.alias);
+  const known = defaultDockerOf.get(stack);
+  if (known) return known;
+  const found = stack.node.findAll().find((c): c is TerraformProvider => c instanceof TerraformProvider && c.terraformResourceType === 'docker' && !c.alias);
+  if (found) defaultDockerOf.set(stack, found);
+  return found;
 }
 
 /** The identity policy of a read-only reader of one bucket. */

@@ -66,6 +66,40 @@ export function interpolations(s: string): string[] {
 export function extractRefs(value: unknown, into: RawRef[] = []): RawRef[] {
   if (typeof value === 'string') {
     if (!value.includes('${')) return into;
+    // The same templates (an ARN reference in every statement that names a bucket) are read
+    // again for every principal and store the IAM evaluation pairs up: parse each string once.
+    let refs = refsOfString.get(value);
+    if (!refs) refsOfString.set(value, (refs = parseRefs(value)));
+    for (const r of refs) into.push(r);
+  } else if (Array.isArray(value)) {
+    for (const v of value) extractRefs(v, into);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) extractRefs(v, into);
+  }
+  return into;
+}
+
+/**
+ * A memo of pure string parses, emptied when it reaches `max` entries so that a long-lived
+ * process (a watch loop, many synths) does not keep every string it ever saw.
+ */
+class StringMemo<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly max: number) {}
+  get(k: string): T | undefined {
+    return this.map.get(k);
+  }
+  set(k: string, v: T): void {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(k, v);
+  }
+}
+
+const refsOfString = new StringMemo<readonly RawRef[]>(100_000);
+
+function parseRefs(value: string): RawRef[] {
+  const into: RawRef[] = [];
+  {
     for (const body of interpolations(value)) {
       for (const m of body.matchAll(REF_RE)) {
         const modulePrefix = m[1] ?? '';
@@ -80,10 +114,6 @@ export function extractRefs(value: unknown, into: RawRef[] = []): RawRef[] {
         into.push(m[5] ? { ...ref, index: m[5] } : ref);
       }
     }
-  } else if (Array.isArray(value)) {
-    for (const v of value) extractRefs(v, into);
-  } else if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) extractRefs(v, into);
   }
   return into;
 }
@@ -92,9 +122,27 @@ export function extractRefs(value: unknown, into: RawRef[] = []): RawRef[] {
  * When the whole string is one reference (`${aws_s3_bucket.k.arn}`), return it together
  * with any literal suffix (`${aws_s3_bucket.k.arn}/*` gives suffix `/*`).
  */
-export function singleRef(value: string): { ref: RawRef; prefix: string; suffix: string } | undefined {
+export function singleRef(value: string): SingleRef | undefined {
   const start = value.indexOf('${');
   if (start < 0) return undefined;
+  const known = singleRefs.get(value);
+  if (known !== undefined) return known === NONE ? undefined : known;
+  const found = parseSingleRef(value, start);
+  singleRefs.set(value, found ?? NONE);
+  return found;
+}
+
+/** A string that is one reference, with the literal text around it. */
+export interface SingleRef {
+  readonly ref: RawRef;
+  readonly prefix: string;
+  readonly suffix: string;
+}
+
+const NONE = 'none';
+const singleRefs = new StringMemo<SingleRef | typeof NONE>(100_000);
+
+function parseSingleRef(value: string, start: number): SingleRef | undefined {
   const bodies = interpolations(value);
   if (bodies.length !== 1) return undefined;
   const body = bodies[0].trim();

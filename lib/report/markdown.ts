@@ -25,6 +25,30 @@ export function codeCell(value: string | null | undefined): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
+/** Above this many stores the matrix is split into one table per key. */
+export const MAX_MATRIX_COLUMNS = 12;
+
+/**
+ * The matrix columns: one table while it stays readable, else one per key (a principal that
+ * reaches stores of several keys appears in each of their tables). One table of every
+ * principal against every store grows with the square of the number of keys; the JSON
+ * report keeps the full, sparse matrix.
+ */
+function matrixGroups(data: ReportData): { key: string | null; stores: string[] }[] {
+  if (data.access.stores.length <= MAX_MATRIX_COLUMNS) return [{ key: null, stores: [...data.access.stores] }];
+  const keyOf = new Map(data.stores.map((s) => [s.ref, s.key]));
+  const groups = new Map<string | null, string[]>();
+  for (const s of data.access.stores) {
+    const k = keyOf.get(s) ?? null;
+    const list = groups.get(k);
+    if (list) list.push(s);
+    else groups.set(k, [s]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, stores]) => ({ key, stores }));
+}
+
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -178,13 +202,21 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
     out.push('No principal can reach a custody store.', '');
   } else {
     out.push(`Letters: ${legend}. Empty: no access.`, '');
-    out.push(
-      table(
-        ['Principal', 'Kind', 'Role', ...data.access.stores.map((s) => codeCell(s))],
-        data.access.rows.map((r) => [codeCell(r.principal), cell(r.kind), cell(r.role), ...data.access.stores.map((s) => cell(r.cells[s]))]),
-      ),
-      '',
-    );
+    const groups = matrixGroups(data);
+    for (const g of groups) {
+      if (groups.length > 1) out.push(`### Access to the stores of ${g.key === null ? 'no key' : `key ${codeCell(g.key)}`}`, '');
+      const columns = new Set(g.stores);
+      const rows = data.access.rows.filter((r) => Object.keys(r.cells).some((s) => columns.has(s)));
+      out.push(
+        rows.length === 0
+          ? 'No principal reaches these stores.'
+          : table(
+              ['Principal', 'Kind', 'Role', ...g.stores.map((s) => codeCell(s))],
+              rows.map((r) => [codeCell(r.principal), cell(r.kind), cell(r.role), ...g.stores.map((s) => cell(r.cells[s]))]),
+            ),
+        '',
+      );
+    }
   }
   if (data.access.omittedPrincipals > 0) {
     out.push(`${plural(data.access.omittedPrincipals, 'principal')} that ${data.access.omittedPrincipals === 1 ? 'reaches' : 'reach'} no custody store ${data.access.omittedPrincipals === 1 ? 'is' : 'are'} not shown.`, '');

@@ -242,6 +242,18 @@ function byKeys<T>(...fns: ((t: T) => string | number)[]): (a: T, b: T) => numbe
   };
 }
 
+/** Items by a key, each list in the original order. */
+function groupBy<T, K>(items: readonly T[], keyOf: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const t of items) {
+    const k = keyOf(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
+}
+
 function nul<T>(v: T | undefined): T | null {
   return v === undefined ? null : v;
 }
@@ -447,11 +459,19 @@ function keyInventory(model: CustodyModel, drills: readonly DrillRow[]): KeyInve
   for (const m of model.manifests) for (const k of m.keys) ids.add(k.id);
   for (const s of model.stores) if (s.key && (s.role === 'key-backup' || s.role === 'key-store')) ids.add(s.key);
 
+  // Per-key lookups are indexed once: filtering every list per key is quadratic in keys.
+  const declaredById = groupBy(
+    model.manifests.flatMap((m) => m.keys.map((k) => ({ m, k }))),
+    (d) => d.k.id,
+  );
+  const copiesById = groupBy(model.copies, (c) => c.key);
+  const appById = new Map<string, string>();
+  for (const s of model.stores) if (s.key !== undefined && s.app && !appById.has(s.key)) appById.set(s.key, s.app);
+  const drillsById = groupBy(drills, (d) => d.key);
   return [...ids].sort(cmp).map((id): KeyInventory => {
-    const declared = model.manifests.flatMap((m) => m.keys.filter((k) => k.id === id).map((k) => ({ m, k })));
+    const declared = declaredById.get(id) ?? [];
     const first = declared[0]?.k;
-    const copies: CopyRow[] = model.copies
-      .filter((c) => c.key === id)
+    const copies: CopyRow[] = (copiesById.get(id) ?? [])
       .map((c): CopyRow => {
         const store = c.store ? model.storeById(c.store) : undefined;
         return {
@@ -466,7 +486,7 @@ function keyInventory(model: CustodyModel, drills: readonly DrillRow[]): KeyInve
         };
       })
       .sort(byKeys((c) => c.generation ?? -1, (c) => c.kind, (c) => c.medium, (c) => c.location, (c) => c.address));
-    const app = first?.app ?? model.stores.find((s) => s.key === id && s.app)?.app ?? null;
+    const app = first?.app ?? appById.get(id) ?? null;
     const keyStacks = new Set<string>([...declared.map((d) => d.m.stack), ...copies.map((c) => c.stack)]);
     return {
       id,
@@ -490,7 +510,7 @@ function keyInventory(model: CustodyModel, drills: readonly DrillRow[]): KeyInve
           }),
         )
         .sort((a, b) => b.generation - a.generation),
-      drills: drills.filter((d) => d.key === id).map((d) => d.id),
+      drills: (drillsById.get(id) ?? []).map((d) => d.id),
     };
   });
 }
@@ -535,9 +555,10 @@ export function forStack(data: ReportData, stack: string): ReportData {
   const grants = data.grants.filter((g) => g.storeStack === stack || g.principalStack === stack);
   const inGrants = new Set(grants.map((g) => g.principal));
   const principals = data.principals.filter((p) => p.stack === stack || inGrants.has(p.ref));
+  const storeKeys = new Set(stores.map((s) => s.key));
   return assemble({
     stacks: data.stacks.filter((s) => s === stack),
-    keys: data.keys.filter((k) => k.stacks.includes(stack) || stores.some((s) => s.key === k.id)),
+    keys: data.keys.filter((k) => k.stacks.includes(stack) || storeKeys.has(k.id)),
     stores,
     principals,
     grants,

@@ -6,8 +6,14 @@
 import { block, blocks, literal, singleRef } from '../model/refs';
 import type { CustodyModel, Store, TfDocument, TfResource } from '../model/types';
 
+// Rules ask for the same resources' tags many times (per key, per drill); resources belong to
+// one model and never change, so the answer is kept per resource.
+const tagsOf = new WeakMap<TfResource, Readonly<Record<string, string>>>();
+
 /** Tags (AWS) or labels (docker) of any resource, with the provider's `default_tags` under them. */
-export function resourceTags(model: CustodyModel, r: TfResource): Record<string, string> {
+export function resourceTags(model: CustodyModel, r: TfResource): Readonly<Record<string, string>> {
+  const known = tagsOf.get(r);
+  if (known) return known;
   const out: Record<string, string> = {};
   const provider = model.providers.find((p) => p.stack === r.stack && p.key === r.provider);
   const merge = (src: unknown) => {
@@ -22,6 +28,7 @@ export function resourceTags(model: CustodyModel, r: TfResource): Record<string,
   for (const l of blocks(r.values.labels)) {
     if (typeof l.label === 'string' && typeof l.value === 'string') out[l.label] = l.value;
   }
+  tagsOf.set(r, out);
   return out;
 }
 

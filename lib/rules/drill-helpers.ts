@@ -19,7 +19,7 @@ import {
   type TfResource,
 } from '../model/types';
 import { describeAt, resourceTags } from './custody-helpers';
-import { declarationOf, hotPaths, mountedAt, resourcesOfType } from './helpers';
+import { declarationOf, hotCopiesMountedBy, resourcesOfType } from './helpers';
 
 /** A drill is "at least quarterly" when its interval is at most this many days. */
 export const QUARTER_DAYS = 92;
@@ -104,9 +104,44 @@ export function isDrillContainer(c: Container): boolean {
   return c.labels[TAG_ROLE] === 'drill';
 }
 
+/**
+ * Items grouped by the key they name, for per-key questions asked once per key (quadratic
+ * if each filters every item): `of(keyId)` gives, in the original order, the items naming
+ * that key plus those naming none (undefined), which belong to every key.
+ */
+export class KeyedIndex<T> {
+  private readonly byKey = new Map<string | undefined, T[]>();
+  private readonly order = new Map<T, number>();
+
+  constructor(items: Iterable<T>, keyOf: (item: T) => string | undefined) {
+    let i = 0;
+    for (const item of items) {
+      this.order.set(item, i++);
+      const k = keyOf(item);
+      const list = this.byKey.get(k);
+      if (list) list.push(item);
+      else this.byKey.set(k, [item]);
+    }
+  }
+
+  /** Items naming `keyId` or no key, in the original order. */
+  of(keyId: string): T[] {
+    const own = this.byKey.get(keyId) ?? [];
+    const anyKey = this.byKey.get(undefined) ?? [];
+    if (anyKey.length === 0) return [...own];
+    if (own.length === 0) return [...anyKey];
+    return [...own, ...anyKey].sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+  }
+}
+
+const drillContainerIndex = new WeakMap<CustodyModel, KeyedIndex<Container>>();
+
 /** Drill containers of a key (labelled with it, or drill containers labelled with no key). */
 export function drillContainers(model: CustodyModel, keyId?: string): Container[] {
-  return model.containers.filter((c) => isDrillContainer(c) && (keyId === undefined || belongsToKey(c.labels, keyId)));
+  if (keyId === undefined) return model.containers.filter(isDrillContainer);
+  let idx = drillContainerIndex.get(model);
+  if (!idx) drillContainerIndex.set(model, (idx = new KeyedIndex(model.containers.filter(isDrillContainer), (c) => c.labels[TAG_KEY])));
+  return idx.of(keyId);
 }
 
 /** Every container that is not part of a drill: production, as far as a drill is concerned. */
@@ -114,11 +149,28 @@ export function productionContainers(model: CustodyModel): Container[] {
   return model.containers.filter((c) => !isDrillContainer(c));
 }
 
+const appContainerIndex = new WeakMap<CustodyModel, Map<string, Container[]>>();
+
 /** The production app containers of a key: labelled with the key, or mounting its hot copy. */
 export function appContainers(model: CustodyModel, keyId: string): Container[] {
-  const k = declarationOf(model, keyId)?.key;
-  const paths = k ? hotPaths(k) : [];
-  return productionContainers(model).filter((c) => c.labels[TAG_KEY] === keyId || c.mounts.some((m) => paths.some((p) => mountedAt(m, p) !== undefined)));
+  let idx = appContainerIndex.get(model);
+  if (!idx) {
+    idx = new Map();
+    for (const c of productionContainers(model)) {
+      const keys = new Set<string>();
+      const label = c.labels[TAG_KEY];
+      if (label !== undefined) keys.add(label);
+      // Only the key's first declaration names its hot copy, as declarationOf does.
+      for (const h of hotCopiesMountedBy(model, c)) if (declarationOf(model, h.declared.key.id) === h.declared) keys.add(h.declared.key.id);
+      for (const k of keys) {
+        const list = idx.get(k);
+        if (list) list.push(c);
+        else idx.set(k, [c]);
+      }
+    }
+    appContainerIndex.set(model, idx);
+  }
+  return [...(idx.get(keyId) ?? [])];
 }
 
 /** Docker's default daemon address when the provider sets no `host`. */
@@ -207,7 +259,9 @@ export function resolveNetwork(model: CustodyModel, c: Container, value: unknown
 // Drill resources: schedules, alarms, principals
 
 /** Tags of a drill schedule: its own, its schedule group's, and a JSON `target.input` carrying custody tags. */
-export function scheduleTags(model: CustodyModel, r: TfResource): Record<string, string> {
+export function scheduleTags(model: CustodyModel, r: TfResource): Readonly<Record<string, string>> {
+  const known = scheduleTagsOf.get(r);
+  if (known) return known;
   const out: Record<string, string> = {};
   const group = r.values.group_name;
   if (group !== undefined) {
@@ -231,36 +285,61 @@ export function scheduleTags(model: CustodyModel, r: TfResource): Record<string,
     }
   }
   Object.assign(out, resourceTags(model, r));
+  scheduleTagsOf.set(r, out);
   return out;
+}
+
+const scheduleTagsOf = new WeakMap<TfResource, Readonly<Record<string, string>>>();
+
+const drillIndex = new WeakMap<CustodyModel, Map<string, KeyedIndex<TfResource>>>();
+
+/** Managed resources of one type tagged `custody:role=drill` for a key (indexed once per model and type). */
+function drillResourcesOf(model: CustodyModel, type: string, keyId: string, tagsOf: (r: TfResource) => Readonly<Record<string, string>>): TfResource[] {
+  let perType = drillIndex.get(model);
+  if (!perType) drillIndex.set(model, (perType = new Map()));
+  let idx = perType.get(type);
+  if (!idx) {
+    const drills = resourcesOfType(model, type).filter((r) => r.mode === 'managed' && tagsOf(r)[TAG_ROLE] === 'drill');
+    perType.set(type, (idx = new KeyedIndex(drills, (r) => tagsOf(r)[TAG_KEY])));
+  }
+  return idx.of(keyId);
 }
 
 /** `aws_scheduler_schedule` resources that run a drill of the key. */
 export function drillSchedules(model: CustodyModel, keyId: string): TfResource[] {
-  return resourcesOfType(model, 'aws_scheduler_schedule').filter((r) => {
-    if (r.mode !== 'managed') return false;
-    const tags = scheduleTags(model, r);
-    return tags[TAG_ROLE] === 'drill' && belongsToKey(tags, keyId);
-  });
+  return drillResourcesOf(model, 'aws_scheduler_schedule', keyId, (r) => scheduleTags(model, r));
 }
 
 /** `aws_cloudwatch_metric_alarm` resources tagged for drills of the key. */
 export function drillAlarms(model: CustodyModel, keyId: string): TfResource[] {
-  return resourcesOfType(model, 'aws_cloudwatch_metric_alarm').filter((r) => {
-    if (r.mode !== 'managed') return false;
-    const tags = resourceTags(model, r);
-    return tags[TAG_ROLE] === 'drill' && belongsToKey(tags, keyId);
-  });
+  return drillResourcesOf(model, 'aws_cloudwatch_metric_alarm', keyId, (r) => resourceTags(model, r));
 }
 
 export function isDrillPrincipal(p: Principal): boolean {
   return p.role === 'drill' || p.tags[TAG_ROLE] === 'drill';
 }
 
+const grantIndex = new WeakMap<CustodyModel, Map<string, CustodyModel['grants'][number][]>>();
+
+/** The grants of one principal, in model order (indexed once per model). */
+function grantsOf(model: CustodyModel, principalId: string): readonly CustodyModel['grants'][number][] {
+  let byPrincipal = grantIndex.get(model);
+  if (!byPrincipal) {
+    byPrincipal = new Map();
+    for (const g of model.grants) {
+      const list = byPrincipal.get(g.principal);
+      if (list) list.push(g);
+      else byPrincipal.set(g.principal, [g]);
+    }
+    grantIndex.set(model, byPrincipal);
+  }
+  return byPrincipal.get(principalId) ?? [];
+}
+
 /** Stores a principal reaches, with the accesses it has on each. */
 export function reachOf(model: CustodyModel, principalId: string): Map<string, { store?: Store; access: Set<string>; via: string[] }> {
   const out = new Map<string, { store?: Store; access: Set<string>; via: string[] }>();
-  for (const g of model.grants) {
-    if (g.principal !== principalId) continue;
+  for (const g of grantsOf(model, principalId)) {
     let e = out.get(g.store);
     if (!e) out.set(g.store, (e = { store: model.storeById(g.store), access: new Set(), via: [] }));
     e.access.add(g.access);

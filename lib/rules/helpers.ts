@@ -9,6 +9,7 @@ import {
   TAG_ROLE,
   type Container,
   type CustodyModel,
+  type KeyCopy,
   type Manifest,
   type ManifestKey,
   type Mount,
@@ -28,16 +29,36 @@ export interface DeclaredKey {
   readonly manifest: Manifest;
 }
 
-const declaredCache = new WeakMap<CustodyModel, { list: DeclaredKey[]; first: Map<string, DeclaredKey> }>();
+interface DeclaredIndex {
+  readonly list: DeclaredKey[];
+  readonly first: Map<string, DeclaredKey>;
+  readonly byId: Map<string, DeclaredKey[]>;
+  readonly copies: Map<string, KeyCopy[]>;
+}
+
+const declaredCache = new WeakMap<CustodyModel, DeclaredIndex>();
 
 /** The declared keys of a model, listed once per model (rules ask per key: no K × K scans). */
-function declared(model: CustodyModel): { list: DeclaredKey[]; first: Map<string, DeclaredKey> } {
+function declared(model: CustodyModel): DeclaredIndex {
   let d = declaredCache.get(model);
   if (!d) {
     const list = model.manifests.flatMap((manifest) => manifest.keys.map((key) => ({ key, manifest })));
     const first = new Map<string, DeclaredKey>();
-    for (const x of list) if (!first.has(x.key.id)) first.set(x.key.id, x);
-    declaredCache.set(model, (d = { list, first }));
+    const byId = new Map<string, DeclaredKey[]>();
+    for (const x of list) {
+      if (!first.has(x.key.id)) first.set(x.key.id, x);
+      const all = byId.get(x.key.id);
+      if (all) all.push(x);
+      else byId.set(x.key.id, [x]);
+    }
+    // The 3-2-1 helpers ask per key; filtering every copy per key is quadratic in keys.
+    const copies = new Map<string, KeyCopy[]>();
+    for (const c of model.copies) {
+      const l = copies.get(c.key);
+      if (l) l.push(c);
+      else copies.set(c.key, [c]);
+    }
+    declaredCache.set(model, (d = { list, first, byId, copies }));
   }
   return d;
 }
@@ -260,8 +281,16 @@ export interface KeyCarrier {
  * a manifest key belongs to (when no `custody:key` label narrows it), or mounting a
  * key's declared hot-copy path (or a directory holding it).
  */
-export function keyCarriers(model: CustodyModel): KeyCarrier[] {
-  const declared = declaredKeys(model);
+export function keyCarriers(model: CustodyModel): readonly KeyCarrier[] {
+  const known = carriersOf.get(model);
+  if (known) return known;
+  // Several rules ask, and a scan of every declared key per container is quadratic in keys.
+  const byApp = new Map<string, DeclaredKey[]>();
+  for (const d of declaredKeys(model)) {
+    const apps = byApp.get(d.key.app);
+    if (apps) apps.push(d);
+    else byApp.set(d.key.app, [d]);
+  }
   const out: KeyCarrier[] = [];
   for (const c of model.containers) {
     const reasons = new Map<string, string[]>();
@@ -273,18 +302,74 @@ export function keyCarriers(model: CustodyModel): KeyCarrier[] {
     const labelKey = c.labels[TAG_KEY];
     const labelApp = c.labels[TAG_APP];
     if (labelKey) add(labelKey, `label ${TAG_KEY}=${labelKey}`);
-    else if (labelApp) for (const d of declared) if (d.key.app === labelApp) add(d.key.id, `label ${TAG_APP}=${labelApp}`);
-    for (const d of declared) {
-      for (const p of hotPaths(d.key)) {
-        if (c.mounts.some((m) => mountedAt(m, p) !== undefined)) add(d.key.id, `mounts the hot copy ${p}`);
-      }
-    }
+    else if (labelApp) for (const d of byApp.get(labelApp) ?? []) add(d.key.id, `label ${TAG_APP}=${labelApp}`);
+    for (const { declared, path } of hotCopiesMountedBy(model, c)) add(declared.key.id, `mounts the hot copy ${path}`);
     for (const [keyId, why] of reasons) {
-      out.push({ container: c, keyId, declared: declared.find((d) => d.key.id === keyId), reasons: why, drill: c.labels[TAG_ROLE] === 'drill' });
+      out.push({ container: c, keyId, declared: declarationOf(model, keyId), reasons: why, drill: c.labels[TAG_ROLE] === 'drill' });
     }
   }
+  carriersOf.set(model, out);
   return out;
 }
+
+/** A declared hot-copy path that a container mounts, with the first of its mounts that does. */
+export interface HotCopyMount {
+  readonly declared: DeclaredKey;
+  readonly path: string;
+  readonly mount: Mount;
+}
+
+interface HotPathEntry {
+  readonly order: number;
+  readonly declared: DeclaredKey;
+  readonly path: string;
+}
+
+const hotPathIndexOf = new WeakMap<CustodyModel, Map<string, HotPathEntry[]>>();
+
+/**
+ * Every declared hot-copy path (every manifest's, in declaration order), under the path
+ * itself and every directory it lies in: a mount whose source is one of those carries the
+ * key (exactly the paths {@link mountedAt} matches), found with one lookup per mount.
+ */
+function hotPathIndex(model: CustodyModel): Map<string, HotPathEntry[]> {
+  let byDir = hotPathIndexOf.get(model);
+  if (byDir) return byDir;
+  byDir = new Map();
+  let order = 0;
+  for (const declared of declaredKeys(model)) {
+    for (const path of hotPaths(declared.key)) {
+      const entry = { order: order++, declared, path };
+      const t = trimSlash(path);
+      const dirs = new Set([t]);
+      for (let i = 0; i < t.length; i++) if (t[i] === '/') dirs.add(t.slice(0, i));
+      for (const dir of dirs) {
+        const list = byDir.get(dir);
+        if (list) list.push(entry);
+        else byDir.set(dir, [entry]);
+      }
+    }
+  }
+  hotPathIndexOf.set(model, byDir);
+  return byDir;
+}
+
+/**
+ * The declared hot copies (of any key) a container mounts, in declaration order, each with
+ * the first mount that provides it: the same answer as trying {@link mountedAt} on every
+ * mount for every declared path.
+ */
+export function hotCopiesMountedBy(model: CustodyModel, c: Container): HotCopyMount[] {
+  const byDir = hotPathIndex(model);
+  const hits = new Map<number, HotCopyMount>();
+  for (const m of c.mounts) {
+    if (m.source === undefined || m.type === 'secret' || m.type === 'upload' || m.type === 'tmpfs') continue;
+    for (const e of byDir.get(trimSlash(m.source)) ?? []) if (!hits.has(e.order)) hits.set(e.order, { declared: e.declared, path: e.path, mount: m });
+  }
+  return [...hits].sort((a, b) => a[0] - b[0]).map(([, h]) => h);
+}
+
+const carriersOf = new WeakMap<CustodyModel, readonly KeyCarrier[]>();
 
 /** True when any custody label is on the container. */
 export function hasCustodyLabel(c: Container): boolean {
@@ -348,12 +433,12 @@ export function copiesOf(
 ): CountedCopy[] {
   const raw: CountedCopy[] = [];
   const wantGen = (g: number | undefined) => opts.generation === undefined || g === opts.generation || (g === undefined && opts.includeUngenerationed);
-  for (const c of model.copies) {
-    if (c.key !== keyId || !wantGen(c.generation)) continue;
+  const index = declared(model);
+  for (const c of index.copies.get(keyId) ?? []) {
+    if (!wantGen(c.generation)) continue;
     raw.push({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite, generation: c.generation, declaredAt: c.address });
   }
-  for (const d of declaredKeys(model)) {
-    if (d.key.id !== keyId) continue;
+  for (const d of index.byId.get(keyId) ?? []) {
     const hot = currentHotPath(d.key);
     const ownHost = opts.generation !== undefined && (d.key.generations ?? []).some((g) => g.generation === opts.generation && g.hostPath);
     if (hot && opts.hotIsThisGeneration && !ownHost) {
@@ -386,7 +471,7 @@ export function copiesOf(
  */
 export function currentCopies(model: CustodyModel, keyId: string): { generation?: number; copies: CountedCopy[]; tally: Tally } {
   const decl = declarationOf(model, keyId);
-  const gens = model.copies.filter((c) => c.key === keyId && c.generation !== undefined).map((c) => c.generation as number);
+  const gens = (declared(model).copies.get(keyId) ?? []).filter((c) => c.generation !== undefined).map((c) => c.generation as number);
   const generation = currentGeneration(decl?.key, gens);
   const copies = copiesOf(model, keyId, { generation, includeUngenerationed: true, hotIsThisGeneration: true });
   return { generation, copies, tally: tally(copies) };

@@ -62,10 +62,23 @@ export const rule: CustodyRule = {
     const out: RuleViolation[] = [];
     const keys = model.stores.filter((s) => sideOf(s.role) === 'key');
     const dbs = model.stores.filter((s) => sideOf(s.role) === 'db');
+    // What two stores share depends only on their stack, provider and account, so it is worked
+    // out once per pair of those groups: every key store against every DB store is quadratic.
+    const signature = (s: Store) => `${s.stack}\u0000${s.resource.provider}\u0000${s.account}`;
+    const dbGroups = new Map<string, { index: number; store: Store }[]>();
+    dbs.forEach((d, index) => {
+      const g = dbGroups.get(signature(d));
+      if (g) g.push({ index, store: d });
+      else dbGroups.set(signature(d), [{ index, store: d }]);
+    });
+    const shared = new Map<string, { reasons: string[]; fixes: string[] }[]>();
     for (const k of keys) {
-      for (const d of dbs) {
-        const { reasons, fixes } = sharedBy(model, k, d);
-        if (reasons.length === 0) continue;
+      let perGroup = shared.get(signature(k));
+      if (!perGroup) shared.set(signature(k), (perGroup = [...dbGroups.values()].map((g) => sharedBy(model, k, g[0].store))));
+      const hits = [...dbGroups.values()].flatMap((g, i) => (perGroup[i].reasons.length > 0 ? g.map((d) => ({ ...d, found: perGroup[i] })) : []));
+      hits.sort((a, b) => a.index - b.index);
+      for (const { store: d, found } of hits) {
+        const { reasons, fixes } = found;
         out.push(
           violationAt(
             k.resource,

@@ -4,12 +4,13 @@ import {
   declaredDrills,
   drillContainers,
   hostOf,
+  KeyedIndex,
   manifestLocation,
   resolveProviderRef,
   resolveStoreRef,
   sameHost,
 } from './drill-helpers';
-import { declarationOf, hotPaths, mountedAt } from './helpers';
+import { declarationOf, hotCopiesMountedBy, hotPaths, mountedAt } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 export const rule: CustodyRule = {
@@ -27,12 +28,16 @@ export const rule: CustodyRule = {
   suppressible: true,
   check(model) {
     const out: RuleViolation[] = [];
+    const keyBackups = new KeyedIndex(
+      model.stores.filter((s) => s.role === 'key-backup'),
+      (s) => s.key,
+    );
     for (const d of declaredDrills(model)) {
       const { drill } = d;
       const loc = manifestLocation(d);
       const key = declarationOf(model, drill.key)?.key;
       const paths = key ? hotPaths(key) : [];
-      const backups = model.stores.filter((s) => s.role === 'key-backup' && (s.key === undefined || s.key === drill.key));
+      const backups = keyBackups.of(drill.key);
       const backupHint = backups.length > 0 ? `"${backups[0].address}"` : 'the key-backup store of the key';
       const fixSource = `set keySource to ${backupHint} (the offsite key-backup bucket)`;
       const name = `drill "${drill.id}" of key "${drill.key}"`;
@@ -78,20 +83,14 @@ export const rule: CustodyRule = {
 
     // Drill containers that mount a key's hot copy (any key's: a drill never needs a hot copy).
     for (const c of drillContainers(model)) {
-      for (const m of model.manifests) {
-        for (const k of m.keys) {
-          for (const p of hotPaths(k)) {
-            const mount = c.mounts.find((x) => mountedAt(x, p) !== undefined);
-            if (!mount) continue;
-            out.push(
-              violationAt(
-                c.resource,
-                `is a drill container that mounts ${mount.source} (the hot copy ${p} of key "${k.id}") at ${mount.target}: the drill must use the key restored from the offsite backup`,
-                `mount the key restored from the key-backup bucket into a scratch path (e.g. a volume filled by the restore step) instead of ${mount.source}`,
-              ),
-            );
-          }
-        }
+      for (const { declared, path: p, mount } of hotCopiesMountedBy(model, c)) {
+        out.push(
+          violationAt(
+            c.resource,
+            `is a drill container that mounts ${mount.source} (the hot copy ${p} of key "${declared.key.id}") at ${mount.target}: the drill must use the key restored from the offsite backup`,
+            `mount the key restored from the key-backup bucket into a scratch path (e.g. a volume filled by the restore step) instead of ${mount.source}`,
+          ),
+        );
       }
     }
     return dedupe(out);

@@ -1,4 +1,5 @@
 import { type Container, type CustodyModel, type Principal } from '../model/types';
+import type { HostInfo } from './drill-helpers';
 import { describeAt } from './custody-helpers';
 import {
   declaredDrills,
@@ -28,22 +29,43 @@ function isDatabase(c: Container): boolean {
 
 const isDocker = (c: Container) => c.kind === 'docker_container' || c.kind === 'docker_service';
 
-function checkHost(model: CustodyModel, c: Container, prod: Container[], out: RuleViolation[]) {
+/** Production docker containers grouped by provider configuration, each group with its host. */
+type ProdHosts = { host: HostInfo; containers: { index: number; c: Container }[] }[];
+
+function prodHosts(model: CustodyModel, prod: readonly Container[]): ProdHosts {
+  const groups = new Map<string, ProdHosts[number]>();
+  prod.forEach((c, index) => {
+    if (!isDocker(c)) return;
+    const id = `${c.stack}\u0000${c.provider}`;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { host: hostOf(model, c.stack, c.provider), containers: [] }));
+    g.containers.push({ index, c });
+  });
+  return [...groups.values()];
+}
+
+function checkHost(model: CustodyModel, c: Container, prod: ProdHosts, out: RuleViolation[]) {
   const mine = hostOf(model, c.stack, c.provider);
-  const sameProvider: string[] = [];
-  const sameHostList: string[] = [];
-  for (const p of prod) {
-    if (!isDocker(p)) continue;
-    const how = sameHost(mine, hostOf(model, p.stack, p.provider));
-    if (how === 'provider') sameProvider.push(describeAt(model, p.stack, p.address));
-    else if (how === 'host') sameHostList.push(describeAt(model, p.stack, p.address));
+  const sameProvider: { index: number; c: Container }[] = [];
+  const sameHostList: { index: number; c: Container }[] = [];
+  // One comparison per provider configuration: every drill container against every production
+  // container is quadratic in keys.
+  for (const g of prod) {
+    const how = sameHost(mine, g.host);
+    if (how === 'provider') sameProvider.push(...g.containers);
+    else if (how === 'host') sameHostList.push(...g.containers);
   }
+  const shown = (list: { index: number; c: Container }[]) =>
+    list
+      .sort((a, b) => a.index - b.index)
+      .map(({ c: p }) => describeAt(model, p.stack, p.address))
+      .join(', ');
   const fix = 'give the drill its own docker provider alias (e.g. `docker.scratch`) whose `host` is a scratch machine, not the production host';
   if (sameProvider.length > 0) {
-    out.push(violationAt(c.resource, `is a drill container on provider ${c.provider}, the same provider configuration as production container(s) ${sameProvider.join(', ')}`, fix));
+    out.push(violationAt(c.resource, `is a drill container on provider ${c.provider}, the same provider configuration as production container(s) ${shown(sameProvider)}`, fix));
   }
   if (sameHostList.length > 0) {
-    out.push(violationAt(c.resource, `is a drill container whose provider ${c.provider} points at docker host ${mine.host}, the host of production container(s) ${sameHostList.join(', ')}`, fix));
+    out.push(violationAt(c.resource, `is a drill container whose provider ${c.provider} points at docker host ${mine.host}, the host of production container(s) ${shown(sameHostList)}`, fix));
   }
 }
 
@@ -135,7 +157,16 @@ function principalName(p: Principal): string | undefined {
 
 function checkPrincipals(model: CustodyModel, out: RuleViolation[]) {
   const stores = new Set(model.stores.map((s) => s.id));
-  const writers = model.principals.filter((p) => !isDrillPrincipal(p) && model.grants.some((g) => g.principal === p.id && stores.has(g.store) && isWrite(g.access)));
+  const writesAStore = new Set(model.grants.filter((g) => stores.has(g.store) && isWrite(g.access)).map((g) => g.principal));
+  const writers = model.principals.filter((p) => !isDrillPrincipal(p) && writesAStore.has(p.id));
+  const writersByName = new Map<string, Principal[]>();
+  for (const w of writers) {
+    const n = principalName(w);
+    if (n === undefined) continue;
+    const list = writersByName.get(n);
+    if (list) list.push(w);
+    else writersByName.set(n, [w]);
+  }
   for (const p of model.principals.filter(isDrillPrincipal)) {
     const reach = reachOf(model, p.id);
     const at = (message: string, fix: string): RuleViolation => {
@@ -164,7 +195,7 @@ function checkPrincipals(model: CustodyModel, out: RuleViolation[]) {
     }
     const name = principalName(p);
     const sameKind = (w: Principal) => w.kind === p.kind || w.kind === 'external' || p.kind === 'external';
-    const twin = writers.find((w) => name !== undefined && sameKind(w) && principalName(w) === name && w.account === p.account);
+    const twin = name === undefined ? undefined : writersByName.get(name)?.find((w) => sameKind(w) && w.account === p.account);
     if (twin) {
       out.push(
         at(
@@ -213,8 +244,9 @@ export const rule: CustodyRule = {
         if (!nonFetchDrillNetworks.has(n.id)) nonFetchDrillNetworks.set(n.id, describeAt(model, d.stack, d.address));
       }
     }
+    const hosts = prodHosts(model, prod);
     for (const c of drill) {
-      checkHost(model, c, prod, out);
+      checkHost(model, c, hosts, out);
       checkNetworks(model, c, prodNetworks, nonFetchDrillNetworks, out);
       checkReferences(model, c, drillIds, out);
     }

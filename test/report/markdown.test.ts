@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cell, codeCell, renderMarkdown } from '../../lib/report/markdown';
-import { forStack, summarizeModel } from '../../lib/report/model-summary';
+import { cell, codeCell, MAX_MATRIX_COLUMNS, renderMarkdown } from '../../lib/report/markdown';
+import { type AccessRow, forStack, summarizeModel } from '../../lib/report/model-summary';
 import { fakeModel, fakeResult } from './fake-model';
 
 describe('custody-report.md', () => {
@@ -26,6 +26,25 @@ describe('custody-report.md', () => {
     expect(md).toContain('| `db/aws_iam_user.ops` | user |  | r |  | rka |');
     expect(md).toContain('2 principals that reach no custody store are not shown.');
     expect(md).toContain('group ops → AdministratorAccess');
+  });
+
+  it('splits a matrix wider than MAX_MATRIX_COLUMNS stores into one table per key', () => {
+    const stores = Array.from({ length: MAX_MATRIX_COLUMNS + 2 }, (_, i) => ({ ...data.stores[0], ref: `k/s${i}`, address: `s${i}`, key: i % 2 === 0 ? 'alpha' : 'beta' }));
+    const rows: AccessRow[] = [
+      { principal: 'p/admin', kind: 'role', role: null, cells: { 'k/s0': 'r', 'k/s1': 'w' } },
+      { principal: 'p/alpha-only', kind: 'role', role: null, cells: { 'k/s2': 'rk' } },
+    ];
+    const wide = renderMarkdown({ ...data, stores, access: { ...data.access, stores: stores.map((s) => s.ref), rows } });
+    const alpha = wide.slice(wide.indexOf('### Access to the stores of key `alpha`'), wide.indexOf('### Access to the stores of key `beta`'));
+    const beta = wide.slice(wide.indexOf('### Access to the stores of key `beta`'), wide.indexOf('### How access is granted'));
+    const cols = (parity: number) => stores.filter((_, i) => i % 2 === parity).map((s) => `\`${s.ref}\``);
+    expect(alpha).toContain(`| Principal | Kind | Role | ${cols(0).join(' | ')} |`);
+    expect(beta).toContain(`| Principal | Kind | Role | ${cols(1).join(' | ')} |`);
+    expect(alpha).toContain(`| \`p/admin\` | role |  | r |${'  |'.repeat(cols(0).length - 1)}\n`);
+    expect(alpha).toContain('| `p/alpha-only` | role |  |  | rk |');
+    expect(beta).toContain('| `p/admin` | role |  | w |');
+    expect(beta).not.toContain('p/alpha-only');
+    expect(md).not.toContain('### Access to the stores of');
   });
 
   it('lists findings with fix and suppression state, and suppressions', () => {
