@@ -61,7 +61,17 @@ export class KeyCustodyCheck {
   }
 
   private stacks(): TerraformStack[] {
-    return this.app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+    // Stacks do not nest, so the walk stops at each one: a findAll() of the whole tree visits
+    // every resource of every stack, and was asked for once per stack and per warning.
+    const out: TerraformStack[] = [];
+    const walk = (c: IConstruct) => {
+      for (const child of c.node.children) {
+        if (TerraformStack.isStack(child)) out.push(child);
+        else walk(child);
+      }
+    };
+    walk(this.app);
+    return out;
   }
 
   /** Read what each stack wrote into documents for the model. */
@@ -91,23 +101,23 @@ export class KeyCustodyCheck {
     }
     if (this.options.reports !== false) {
       mkdirSync(this.app.outdir, { recursive: true });
-      writeReports(this.app.outdir, model, result, (stack: string) => this.app.manifest.forStack(this.stackNamed(stack)).workingDirectory);
-      this.annotateWarnings(result);
+      const byName = new Map(this.stacks().map((s) => [s.node.id, s]));
+      const stackNamed = (name: string): TerraformStack => {
+        const s = byName.get(name);
+        if (!s) throw new Error(`key custody check: no stack named "${name}"`);
+        return s;
+      };
+      writeReports(this.app.outdir, model, result, (stack: string) => this.app.manifest.forStack(stackNamed(stack)).workingDirectory);
+      this.annotateWarnings(result, byName);
     }
     return [];
   }
 
-  private stackNamed(name: string): TerraformStack {
-    const s = this.stacks().find((x) => x.node.id === name);
-    if (!s) throw new Error(`key custody check: no stack named "${name}"`);
-    return s;
-  }
-
   /** Warnings do not fail synth; the cdktf CLI prints manifest annotations, so put them there. */
-  private annotateWarnings(result: CheckResult): void {
+  private annotateWarnings(result: CheckResult, byName: ReadonlyMap<string, TerraformStack>): void {
     for (const f of result.findings) {
       if (f.suppressed || f.severity !== 'warning') continue;
-      const stack = this.stacks().find((s) => s.node.id === f.stack);
+      const stack = byName.get(f.stack);
       if (!stack) continue;
       const entry = this.app.manifest.forStack(stack) as { annotations: { constructPath: string; level: string; message: string }[] };
       entry.annotations.push({ constructPath: stack.node.path, level: '@cdktf/warn', message: formatFinding(f) });
