@@ -10,6 +10,6 @@ export default defineConfig({
     include: ['test/rules/**/*.test.ts', 'test/model/**/*.test.ts', 'test/report/**/*.test.ts', 'test/reliability/properties.test.ts', 'test/cli/main.test.ts', 'test/cli/formats.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
-    env: { KEY_CUSTODY_FC_RUNS: '40', KEY_CUSTODY_FC_APP_RUNS: '0', KEY_CUSTODY_MUTATION: '1' },
+    env: { KEY_CUSTODY_FC_RUNS: '20', KEY_CUSTODY_FC_APP_RUNS: '0', KEY_CUSTODY_MUTATION: '1' },
   },
 });
