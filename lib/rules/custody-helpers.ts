@@ -85,7 +85,16 @@ export function bucketIdentity(model: CustodyModel, stack: string, value: unknow
   if (single && single.prefix === '' && depth < 8) {
     const target = model.referencesOf(stack, value)[0];
     const r = target ? model.resource(target.stack, target.address) : undefined;
-    if (r && S3_TYPES.includes(r.type)) return identityOfBucketResource(model, r, depth + 1);
+    if (r && S3_TYPES.includes(r.type)) {
+      const id = identityOfBucketResource(model, r, depth + 1);
+      // `${aws_s3_bucket.k.arn}/*` is still that bucket; `${aws_s3_bucket.k.id}-db` is another
+      // one, whose name is known only when the referenced name is a literal.
+      if (single.suffix === '' || single.suffix.startsWith('/')) return id;
+      if (id.kind === 'exact' && id.value.startsWith('s3:') && !single.suffix.includes('${')) {
+        const name = `${id.value.slice('s3:'.length)}${single.suffix}`;
+        return { kind: 'exact', value: `s3:${name}`, shown: `"${name}"` };
+      }
+    }
   }
   return { kind: 'expr', value: value.trim(), shown: `\`${value}\`` };
 }

@@ -267,9 +267,12 @@ export function scheduleTags(model: CustodyModel, r: TfResource): Readonly<Recor
   if (group !== undefined) {
     const ref = model.referencesOf(r.stack, group).find((x) => model.resource(x.stack, x.address)?.type === 'aws_scheduler_schedule_group');
     const lit = literal(group);
+    // Without a reference, only a literal name can point at a group (an expression names none we know).
     const g = ref
       ? model.resource(ref.stack, ref.address)
-      : model.resources.find((x) => x.type === 'aws_scheduler_schedule_group' && x.mode === 'managed' && literal(x.values.name) === lit);
+      : lit === undefined
+        ? undefined
+        : model.resources.find((x) => x.type === 'aws_scheduler_schedule_group' && x.mode === 'managed' && literal(x.values.name) === lit);
     if (g) Object.assign(out, resourceTags(model, g));
   }
   const target = block(r.values.target);
