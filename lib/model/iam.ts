@@ -400,7 +400,8 @@ function isRole(v: string | undefined): v is CustodyRole {
 }
 
 function baseTest(test: string): string {
-  return test.replace(/^For(Any|All)Value:/i, '').replace(/IfExists$/i, '').toLowerCase();
+  // AWS spells the set operators ForAnyValue: and ForAllValues:; accept either plural.
+  return test.replace(/^For(Any|All)Values?:/i, '').replace(/IfExists$/i, '').toLowerCase();
 }
 
 const NEGATIVE_TESTS = new Set(['stringnotequals', 'stringnotlike', 'arnnotequals', 'arnnotlike', 'stringnotequalsignorecase']);
@@ -549,7 +550,9 @@ class AccessAnalysis {
       }
       case 'role':
       case 'user': {
-        const path = v.path === undefined ? '/' : (literal(v.path) ?? '/*/');
+        // An unknown path may be the default `/`: `/*` matches it and every deeper path (and,
+        // conservatively, names that merely end like this one).
+        const path = v.path === undefined ? '/' : (literal(v.path) ?? '/*');
         arn = litArn ?? `arn:aws:iam::${acct}:${kind}${path}${name}`;
         break;
       }
@@ -1021,6 +1024,12 @@ class AccessAnalysis {
       if (variable === 'aws:principalaccount') {
         const a = /^\d{12}$/.test(v) ? `acct:${v}` : this.accountPart(stack, v);
         if (a === undefined || mayBeSameAccount(a, p.account)) return true;
+        continue;
+      }
+      if (variable === 'aws:username' && !v.includes('${')) {
+        // A user name, not an ARN: only IAM users have one (role sessions and services do not);
+        // an unknown name or an external principal may match.
+        if (p.kind === 'external' || (p.kind === 'user' && (p.name === undefined || globMatch(v, p.name)))) return true;
         continue;
       }
       const sr = v.includes('${') ? singleRef(v) : undefined;
