@@ -29,13 +29,15 @@ export default {
   concurrency: 2,
   timeoutMS: 5000,
   incremental: true,
-  // Committed: CI reruns only the mutants whose code or covering tests changed.
-  incrementalFile: `mutation/incremental-${name}.json`,
+  // Unpacked from the committed mutation/incremental-<chunk>.json.gz by scripts/mutation.mjs
+  // (run it, not `stryker run`, to use them): CI reruns only the mutants whose code or
+  // covering tests changed.
+  incrementalFile: `.stryker-incremental/incremental-${name}.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   thresholds: { high: 90, low: 80, break: null },
   // MUTATION_IGNORE: extra comma-separated patterns kept out of the sandbox (e.g. test files being written).
-  ignorePatterns: ['dist', 'cdktf.out', 'reports', 'coverage', 'test/.tmp', 'bench', 'examples', ...(process.env.MUTATION_IGNORE ?? '').split(',').filter(Boolean)],
+  ignorePatterns: ['dist', 'cdktf.out', 'reports', 'coverage', 'test/.tmp', 'bench', 'examples', 'mutation', '.stryker-incremental', ...(process.env.MUTATION_IGNORE ?? '').split(',').filter(Boolean)],
   tempDirName: `.stryker-tmp-${name}`,
 };
