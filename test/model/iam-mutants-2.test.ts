@@ -11,27 +11,10 @@ import { ModelContext } from '../../lib/model/context';
 import { computeAccess } from '../../lib/model/iam';
 import { loadTerraformJson } from '../../lib/model/load';
 import type { CustodyModel, Grant } from '../../lib/model/types';
-import { merge, policy, tags, type Json } from '../fixtures/iam/fixtures';
+import { PROVIDER, allow, blockedLines as blocked, deny, grantLines as grants, merge, mk, policy, tags, unknownLines as unknowns, type Json, type Res } from '../fixtures/iam/fixtures';
 
-type Res = Record<string, Json>;
-
-const PROVIDER: Json = { aws: [{ region: 'eu-central-1' }] };
-
-function mk(resource: Res, data?: Res, provider: Json = PROVIDER): CustodyModel {
-  return buildModel([loadTerraformJson('s', { provider, resource, ...(data ? { data } : {}) })]);
-}
-
-function fmt(m: CustodyModel, g: Grant): string {
-  return `${m.principalById(g.principal)?.address ?? g.principal} ${m.storeById(g.store)?.address ?? g.store} ${g.access} | ${g.via}`;
-}
-
-const grants = (m: CustodyModel): string[] => m.grants.map((g) => fmt(m, g));
-const blocked = (m: CustodyModel): string[] => m.blockedGrants.map((g) => fmt(m, g));
-const unknowns = (m: CustodyModel): string[] => m.unknowns.map((u) => `${u.address}: ${u.what}`);
 const ids = (m: CustodyModel): string[] => m.principals.map((p) => p.id.replace('\u0000', '/'));
 
-const allow = (action: string | string[], resource: string | string[], extra: Json = {}): Json => ({ Effect: 'Allow', Action: action, Resource: resource, ...extra });
-const deny = (action: string | string[], resource: string | string[], extra: Json = {}): Json => ({ Effect: 'Deny', Action: action, Resource: resource, ...extra });
 
 const BK: Res = { aws_s3_bucket: { k: { bucket: 'kb', tags: tags('key-backup') } } };
 const U: Res = { aws_iam_user: { u: { name: 'u' } } };

@@ -6,29 +6,11 @@
  * Every test asserts the exact grant list (principal, store, access, via) of a small model.
  */
 import { describe, expect, it } from 'vitest';
-import { buildModel } from '../../lib/model/build';
-import { loadTerraformJson } from '../../lib/model/load';
 import { AWS_MANAGED_POLICIES, STORE_ACTIONS, globMatch, globsIntersect, mayBeSameAccount } from '../../lib/model/iam';
-import type { CustodyModel, Grant } from '../../lib/model/types';
-import { merge, policy, tags, type Json } from '../fixtures/iam/fixtures';
+import type { CustodyModel } from '../../lib/model/types';
+import { allow, deny, grantLines as grants, merge, mk, policy, tags, unknownLines as unknowns, type Json, type Res } from '../fixtures/iam/fixtures';
 
-type Res = Record<string, Json>;
 
-const PROVIDER: Json = { aws: [{ region: 'eu-central-1' }] };
-
-function mk(resource: Res, data?: Res, provider: Json = PROVIDER): CustodyModel {
-  return buildModel([loadTerraformJson('s', { provider, resource, ...(data ? { data } : {}) })]);
-}
-
-function fmt(m: CustodyModel, g: Grant): string {
-  return `${m.principalById(g.principal)?.address ?? g.principal} ${m.storeById(g.store)?.address ?? g.store} ${g.access} | ${g.via}`;
-}
-
-const grants = (m: CustodyModel): string[] => m.grants.map((g) => fmt(m, g));
-const unknowns = (m: CustodyModel): string[] => m.unknowns.map((u) => `${u.address}: ${u.what}`);
-
-const allow = (action: string | string[], resource: string | string[], extra: Json = {}): Json => ({ Effect: 'Allow', Action: action, Resource: resource, ...extra });
-const deny = (action: string | string[], resource: string | string[], extra: Json = {}): Json => ({ Effect: 'Deny', Action: action, Resource: resource, ...extra });
 
 const BK: Res = { aws_s3_bucket: { k: { bucket: 'kb', tags: tags('key-backup') } } };
 const U: Res = { aws_iam_user: { u: { name: 'u' } } };

@@ -6,7 +6,7 @@
  * alarms in model order, known keys and drills, reachOf, and provider/network/store refs.
  */
 import { describe, expect, it } from 'vitest';
-import type { Container, CustodyModel, Grant, Manifest, ManifestKey, Mount, Principal, Store } from '../../lib/model/types';
+import type { Grant, Principal, Store } from '../../lib/model/types';
 import {
   analyzeSchedule,
   appContainers,
@@ -31,62 +31,8 @@ import {
   networkAttachments,
   scheduleTags,
 } from '../../lib/rules/drill-helpers';
+import { ct, hand, mf, mkey, mnt as bindMount } from './hand-model';
 import { bucket, container, doc, labels, manifest, model, tags, zitadelKey } from './kc0xx-fixtures';
-
-// ---------------------------------------------------------------------------------------
-// Hand-built models: only the fields the helpers read.
-
-function ct(name: string, lbls: Record<string, string> = {}, mounts: Mount[] = [], over: Partial<Container> = {}): Container {
-  return {
-    id: `s\u0000docker_container.${name}`,
-    stack: 's',
-    address: `docker_container.${name}`,
-    kind: 'docker_container',
-    env: {},
-    command: [],
-    entrypoint: [],
-    mounts,
-    provider: 'docker',
-    labels: lbls,
-    resource: undefined as never,
-    ...over,
-  };
-}
-
-const bindMount = (source: string | undefined, target: string, type: Mount['type'] = 'bind'): Mount => ({ source, target, readOnly: true, type });
-const mkey = (id: string, over: Partial<ManifestKey> = {}): ManifestKey => ({ id, app: 'app', copies: [], ...over });
-const mf = (stack: string, keys: ManifestKey[], drills: Manifest['drills'] = []): Manifest => ({
-  stack,
-  address: 'terraform_data.custody_manifest',
-  keys,
-  drills,
-  suppressions: [],
-  adoptedStores: [],
-});
-
-function hand(parts: Partial<Record<keyof CustodyModel, unknown>>): CustodyModel {
-  const base = {
-    documents: [],
-    resources: [],
-    stores: [],
-    kmsKeys: [],
-    principals: [],
-    grants: [],
-    blockedGrants: [],
-    containers: [],
-    manifests: [],
-    copies: [],
-    providers: [],
-    unknowns: [],
-    multiStack: false,
-    storeById: () => undefined,
-    principalById: () => undefined,
-    resource: () => undefined,
-    referencesOf: () => [],
-    ...parts,
-  };
-  return base as unknown as CustodyModel;
-}
 
 const names = (cs: readonly { address: string }[]) => cs.map((c) => c.address.replace(/^[a-z_]+\./, ''));
 

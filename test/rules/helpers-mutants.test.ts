@@ -6,7 +6,7 @@
  * arithmetic at its edges, the 3-2-1 copy list, dates, resource tags and store identities.
  */
 import { describe, expect, it } from 'vitest';
-import type { Container, CustodyModel, KeyCopy, Manifest, ManifestKey, Mount, TfDocument } from '../../lib/model/types';
+import type { CustodyModel, KeyCopy, Mount, TfDocument } from '../../lib/model/types';
 import {
   bucketIdentity,
   compareIdentities,
@@ -36,48 +36,10 @@ import {
   resourcesOfType,
   tally,
 } from '../../lib/rules/helpers';
+import { ct, hand, mf, mkey, mnt } from './hand-model';
 import { bucket, container as tfContainer, doc, labels, manifest, model, tags, zitadelKey } from './kc0xx-fixtures';
 
-function ct(name: string, lbls: Record<string, string> = {}, mounts: Mount[] = [], over: Partial<Container> = {}): Container {
-  return {
-    id: `s\u0000docker_container.${name}`,
-    stack: 's',
-    address: `docker_container.${name}`,
-    kind: 'docker_container',
-    env: {},
-    command: [],
-    entrypoint: [],
-    mounts,
-    provider: 'docker',
-    labels: lbls,
-    resource: undefined as never,
-    ...over,
-  };
-}
-
-const mnt = (source: string | undefined, target: string, type: Mount['type'] = 'bind', readOnly = true): Mount => ({ source, target, readOnly, type });
-const mkey = (id: string, over: Partial<ManifestKey> = {}): ManifestKey => ({ id, app: 'app', copies: [], ...over });
-const mf = (stack: string, keys: ManifestKey[]): Manifest => ({ stack, address: 'terraform_data.custody_manifest', keys, drills: [], suppressions: [], adoptedStores: [] });
 const hostFile = (path: string) => ({ path, mode: '0400', owner: 'root', group: 'root', dirMode: '0700', deployCheck: true });
-
-function hand(parts: Partial<Record<keyof CustodyModel, unknown>>): CustodyModel {
-  return {
-    documents: [],
-    resources: [],
-    stores: [],
-    principals: [],
-    grants: [],
-    containers: [],
-    manifests: [],
-    copies: [],
-    providers: [],
-    multiStack: false,
-    storeById: () => undefined,
-    resource: () => undefined,
-    referencesOf: () => [],
-    ...parts,
-  } as unknown as CustodyModel;
-}
 
 /** `container key [reasons] declared-stack drill` per carrier. */
 const carriers = (m: CustodyModel) =>

@@ -1,0 +1,64 @@
+/**
+ * Hand-built custody models for the exact-output helper tests: only the fields the helpers
+ * read, so a test states its whole input in a few lines.
+ */
+import type { Container, CustodyModel, Manifest, ManifestKey, Mount } from '../../lib/model/types';
+
+/** A docker container `name` in stack `s`, with labels, mounts and any other field overridden. */
+export function ct(name: string, lbls: Record<string, string> = {}, mounts: Mount[] = [], over: Partial<Container> = {}): Container {
+  return {
+    id: `s\u0000docker_container.${name}`,
+    stack: 's',
+    address: `docker_container.${name}`,
+    kind: 'docker_container',
+    env: {},
+    command: [],
+    entrypoint: [],
+    mounts,
+    provider: 'docker',
+    labels: lbls,
+    resource: undefined as never,
+    ...over,
+  };
+}
+
+/** A mount, read-only unless told. */
+export const mnt = (source: string | undefined, target: string, type: Mount['type'] = 'bind', readOnly = true): Mount => ({ source, target, readOnly, type });
+
+/** A declared key of app `app` with no copies unless told. */
+export const mkey = (id: string, over: Partial<ManifestKey> = {}): ManifestKey => ({ id, app: 'app', copies: [], ...over });
+
+/** The custody manifest of a stack. */
+export const mf = (stack: string, keys: ManifestKey[], drills: Manifest['drills'] = []): Manifest => ({
+  stack,
+  address: 'terraform_data.custody_manifest',
+  keys,
+  drills,
+  suppressions: [],
+  adoptedStores: [],
+});
+
+/** A model with empty lists and lookups that find nothing, except for `parts`. */
+export function hand(parts: Partial<Record<keyof CustodyModel, unknown>>): CustodyModel {
+  const base = {
+    documents: [],
+    resources: [],
+    stores: [],
+    kmsKeys: [],
+    principals: [],
+    grants: [],
+    blockedGrants: [],
+    containers: [],
+    manifests: [],
+    copies: [],
+    providers: [],
+    unknowns: [],
+    multiStack: false,
+    storeById: () => undefined,
+    principalById: () => undefined,
+    resource: () => undefined,
+    referencesOf: () => [],
+    ...parts,
+  };
+  return base as unknown as CustodyModel;
+}
