@@ -1525,13 +1525,14 @@ class AccessAnalysis {
   /**
    * Whether a statement names `t` itself: one of its resources, read the deny way (an
    * unresolved part names nothing), matches the target with no wildcard but a trailing
-   * `/*` for the objects. `*`, `arn:aws:s3:::*` or a prefix glob do not name a store.
+   * `/*` for the objects. `*`, `arn:aws:s3:::*`, a prefix glob or a `?` (one character,
+   * any) do not name a store.
    */
   private names(st: Stmt, t: Target, level: Level): boolean {
     const tpls = templates(t, level);
     return st.s.resources.some((raw) => {
       const g = this.toGlob(st.stack, raw, t, true);
-      if (g === null || g.replace(/\/\*$/, '').includes('*')) return false;
+      if (g === null || /[*?]/.test(g.replace(/\/\*$/, ''))) return false;
       return tpls.some((tp) => globsIntersect(g, tp));
     });
   }

@@ -30,6 +30,7 @@
  * - cdktf's construct paths (`"//"` metadata) are not in a plan: suppressions scoped by
  *   construct path only match by address.
  */
+import { INDEX } from './refs';
 import type { TfDocument, TfProvider, TfResource, Unknown } from './types';
 
 /** The plan cannot be read: wrong kind, wrong version, missing parts. One line, says what to run. */
@@ -205,7 +206,7 @@ class PlanReader {
       return;
     }
     if (root === 'module') {
-      const m = /^module\.([A-Za-z_][\w-]*)((?:\[[^\]]*\])?)(?:\.([A-Za-z_][\w-]*))?/.exec(ref);
+      const m = MODULE_REF.exec(ref);
       if (!m) return;
       const call = obj(obj(scope.config.module_calls)[m[1]]);
       const child = obj(call.module);
@@ -362,14 +363,20 @@ function collectValues(root: unknown, into: Map<string, PlannedEntry>, moduleAdd
   for (const c of arr(m.child_modules)) collectValues(c, into, typeof obj(c).address === 'string' ? (obj(c).address as string) : moduleAddress);
 }
 
+// Instance indices may be for_each keys holding `]` or `.` (`module.a["x]y"]`): see INDEX.
+const INDICES = new RegExp(INDEX, 'g');
+const TRAILING_INDEX = new RegExp(`${INDEX}$`);
+const MODULE_PREFIX = new RegExp(String.raw`^((?:module\.[A-Za-z_][\w-]*(?:${INDEX})?\.)*)`);
+const MODULE_REF = new RegExp(String.raw`^module\.([A-Za-z_][\w-]*)((?:${INDEX})?)(?:\.([A-Za-z_][\w-]*))?`);
+
 /** `module.a[0].module.b["x"]` → `module.a.module.b` (the configuration's module path). */
 function stripIndices(moduleAddress: string): string {
-  return moduleAddress.replace(/\[[^\]]*\]/g, '');
+  return moduleAddress.replace(INDICES, '');
 }
 
 /** Address of a resource instance without its trailing index. */
 function bareAddress(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, '');
+  return address.replace(TRAILING_INDEX, '');
 }
 
 /** The provider configuration key of a plan (`aws.keys`, or `module.x:aws` → `aws`). */
@@ -513,7 +520,7 @@ function allowObjectsToo(statement: Json): void {
 
 /** Module part of an instance address: `module.a[0].aws_x.y` → `module.a[0]`. */
 function moduleOf(address: string): string {
-  const m = /^((?:module\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?\.)*)/.exec(address);
+  const m = MODULE_PREFIX.exec(address);
   return (m?.[1] ?? '').replace(/\.$/, '');
 }
 

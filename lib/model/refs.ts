@@ -21,9 +21,19 @@ export interface RawRef {
 
 const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'terraform', 'module']);
 
+/**
+ * One instance index of an address or reference, as a RegExp source: `[0]`, `["key"]` (a
+ * JSON-quoted for_each key, which may itself hold `]`, `.` or `\"`), or an expression
+ * (`[count.index]`).
+ */
+export const INDEX = String.raw`\[(?:"(?:[^"\\]|\\.)*"|[^\]"]*)\]`;
+
 // [module.m[idx].]...type.name[index].attr.attr... ; types always hold an underscore except
 // terraform_data's peers. The module prefix appears in plan JSON input (resources of child modules).
-const REF_RE = /(?<![\w.-])((?:module\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?\.)*)(data\.)?([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)((?:\[[^\]]*\])?)((?:\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?)*)/g;
+const REF_RE = new RegExp(
+  String.raw`(?<![\w.-])((?:module\.[A-Za-z_][A-Za-z0-9_-]*(?:${INDEX})?\.)*)(data\.)?([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)((?:${INDEX})?)((?:\.[A-Za-z_][A-Za-z0-9_-]*(?:${INDEX})?)*)`,
+  'g',
+);
 
 /** True when a string holds an interpolation. */
 export function isExpression(v: unknown): v is string {

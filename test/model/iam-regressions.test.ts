@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../lib/model/build';
 import { loadTerraformJson } from '../../lib/model/load';
 import type { CustodyModel } from '../../lib/model/types';
-import { merge, policy, tags, type Json } from '../fixtures/iam/fixtures';
+import { blockedLines, merge, policy, tags, type Json } from '../fixtures/iam/fixtures';
 
 type Res = Record<string, Json>;
 const mk = (resource: Res): CustodyModel => buildModel([loadTerraformJson('s', { provider: { aws: [{ region: 'eu-central-1' }] }, resource })]);
@@ -73,5 +73,18 @@ describe('a role whose path is an expression may have the default path', () => {
     );
     expect(grants(m)).toContain('aws_iam_user.u aws_s3_bucket.k read');
     expect(grants(m)).toContain('aws_iam_role.r aws_s3_bucket.k read');
+  });
+});
+
+describe('a ? in a resource is a wildcard: it does not name a store', () => {
+  // Blocked grants list access a principal's own policy *names* (the intent to reach that
+  // store) but the store denies; `arn:aws:s3:::k?/*` names no bucket, like `k*`.
+  const denyAllBut: Json = { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::kb', 'arn:aws:s3:::kb/*'], Condition: { ArnNotEquals: { 'aws:PrincipalArn': '${aws_iam_user.v.arn}' } } };
+  const blockedFor = (resource: string): string[] =>
+    blockedLines(mk(merge(BK, USERS, bucketPolicy(denyAllBut), { aws_iam_user_policy: { p: { user: 'u', policy: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }) } } })));
+
+  it('an Allow on k?/* is not blocked access to kb; an Allow on kb/* is', () => {
+    expect(blockedFor('arn:aws:s3:::k?/*')).toEqual([]);
+    expect(blockedFor('arn:aws:s3:::kb/*')).toEqual(["aws_iam_user.u aws_s3_bucket.k read | inline policy aws_iam_user_policy.p [blocked today by the store's resource policy or the account boundary]"]);
   });
 });
