@@ -1,8 +1,6 @@
 import { accountOf } from './accounts';
-import { extractRefs, INDEX, literal, type RawRef } from './refs';
+import { bareAddress, extractRefs, literal, type RawRef } from './refs';
 import type { Ref, TfDocument, TfProvider, TfResource } from './types';
-
-const TRAILING_INDEX = new RegExp(`${INDEX}$`);
 
 /** A reference resolved to the resource it finally points at (cross-stack outputs followed). */
 export interface ResolvedRef {
@@ -46,8 +44,7 @@ export class ModelContext {
     // reference without the index (`aws_iam_user.u`) resolves to the first instance.
     for (const r of this.resources) {
       if (!r.address.endsWith(']')) continue;
-      const bare = r.address.replace(TRAILING_INDEX, '');
-      const k = key(r.stack, bare);
+      const k = key(r.stack, bareAddress(r.address));
       if (!this.byKey.has(k)) this.byKey.set(k, r);
     }
   }

@@ -30,7 +30,7 @@
  * - cdktf's construct paths (`"//"` metadata) are not in a plan: suppressions scoped by
  *   construct path only match by address.
  */
-import { INDEX } from './refs';
+import { bareAddress, INDEX } from './refs';
 import type { TfDocument, TfProvider, TfResource, Unknown } from './types';
 
 /** The plan cannot be read: wrong kind, wrong version, missing parts. One line, says what to run. */
@@ -365,18 +365,12 @@ function collectValues(root: unknown, into: Map<string, PlannedEntry>, moduleAdd
 
 // Instance indices may be for_each keys holding `]` or `.` (`module.a["x]y"]`): see INDEX.
 const INDICES = new RegExp(INDEX, 'g');
-const TRAILING_INDEX = new RegExp(`${INDEX}$`);
 const MODULE_PREFIX = new RegExp(String.raw`^((?:module\.[A-Za-z_][\w-]*(?:${INDEX})?\.)*)`);
 const MODULE_REF = new RegExp(String.raw`^module\.([A-Za-z_][\w-]*)((?:${INDEX})?)(?:\.([A-Za-z_][\w-]*))?`);
 
 /** `module.a[0].module.b["x"]` → `module.a.module.b` (the configuration's module path). */
 function stripIndices(moduleAddress: string): string {
   return moduleAddress.replace(INDICES, '');
-}
-
-/** Address of a resource instance without its trailing index. */
-function bareAddress(address: string): string {
-  return address.replace(TRAILING_INDEX, '');
 }
 
 /** The provider configuration key of a plan (`aws.keys`, or `module.x:aws` → `aws`). */

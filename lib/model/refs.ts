@@ -28,6 +28,13 @@ const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'self', 
  */
 export const INDEX = String.raw`\[(?:"(?:[^"\\]|\\.)*"|[^\]"]*)\]`;
 
+const TRAILING_INDEX = new RegExp(`${INDEX}$`);
+
+/** An instance address without its trailing index: `aws_x.f["a]b"]` → `aws_x.f`. */
+export function bareAddress(address: string): string {
+  return address.replace(TRAILING_INDEX, '');
+}
+
 // [module.m[idx].]...type.name[index].attr.attr... ; types always hold an underscore except
 // terraform_data's peers. The module prefix appears in plan JSON input (resources of child modules).
 const REF_RE = new RegExp(
