@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { buildModel } from '../model/build';
@@ -8,7 +8,8 @@ import type { TfDocument } from '../model/types';
 import { blocking, formatFinding, runRules, type CheckResult, type EngineOptions } from '../rules/engine';
 import type { CustodyRule } from '../rules/rule';
 import { ALL_RULES } from '../rules';
-import { writeReports } from './reports';
+import { containedStackFolder, isInside, removeStackOutput, snapshotOutput, stacksRoot, type OutputSnapshot } from './output-guard';
+import { REPORT_JSON, REPORT_MD, writeReports } from './reports';
 
 /** Options of the synth-time check. */
 export interface KeyCustodyOptions {
@@ -45,11 +46,15 @@ const enabled = new WeakMap<App, KeyCustodyCheck>();
 export class KeyCustodyCheck {
   /** The result of the last run, for tests and tooling. */
   public lastResult?: CheckResult;
+  /** The stack folders before this synth wrote: a failed check removes only what is new. */
+  private readonly before: OutputSnapshot;
 
   constructor(
     private readonly app: App,
     private options: KeyCustodyOptions,
   ) {
+    // Constructs enable the check while the app is built, before synth writes anything.
+    this.before = snapshotOutput(app.outdir);
     // An App validation runs after all stacks are synthesized and before the manifest
     // is written: the one point where the whole app's Terraform JSON exists.
     app.node.addValidation({ validate: () => this.validate() });
@@ -77,13 +82,31 @@ export class KeyCustodyCheck {
   /** Read what each stack wrote into documents for the model. */
   public documents(): TfDocument[] {
     return this.stacks().flatMap((stack) => {
-      const file = join(this.app.outdir, this.app.manifest.forStack(stack).synthesizedStackPath);
-      if (!existsSync(file)) return [];
+      const entry = this.app.manifest.forStack(stack);
+      const folder = containedStackFolder(this.app.outdir, entry.workingDirectory);
+      const file = resolve(this.app.outdir, entry.synthesizedStackPath);
+      if (!folder || !isInside(folder, file) || !existsSync(file)) return [];
       return [loadTerraformJson(stack.node.id, JSON.parse(readFileSync(file, 'utf8')), file)];
     });
   }
 
   private validate(): string[] {
+    const outdir = this.app.outdir;
+    const stacks = this.stacks();
+    const escaping = stacks.filter((s) => !containedStackFolder(outdir, this.app.manifest.forStack(s).workingDirectory));
+    if (escaping.length > 0) {
+      // cdktf has already written these stacks' files where their ids put them; nothing
+      // outside <outdir>/stacks/<stack> is ours to remove, so only the contained stacks'
+      // outputs go, and the ids are refused.
+      this.removeOutputs(stacks);
+      return [
+        `key custody check refused ${escaping.length} stack id(s) whose output would leave ${stacksRoot(outdir)}:`,
+        ...escaping.map((s) => {
+          const wrote = resolve(outdir, this.app.manifest.forStack(s).synthesizedStackPath);
+          return `stack id ${JSON.stringify(s.node.id)} puts its configuration at ${JSON.stringify(relative(process.cwd(), wrote) || wrote)}; fix: give the TerraformStack a plain name such as "app-host" (not "." or ".."); that file was not removed`;
+        }),
+      ];
+    }
     const documents = this.documents();
     if (documents.length === 0) return [];
     const engineOptions: EngineOptions = { today: this.options.today };
@@ -93,24 +116,47 @@ export class KeyCustodyCheck {
     const errors = blocking(result.findings, this.options.strict);
     if (errors.length > 0) {
       // Nothing half-written: a failed check leaves no stack configuration that a
-      // following `cdktf deploy` or `terraform apply` could pick up unchecked.
-      for (const stack of this.stacks()) {
-        rmSync(join(this.app.outdir, this.app.manifest.forStack(stack).workingDirectory), { recursive: true, force: true });
+      // following `cdktf deploy` or `terraform apply` could pick up unchecked, and no
+      // earlier PASS report.
+      this.removeOutputs(stacks);
+      const lines = [`key custody check failed with ${errors.length} finding(s):`, ...errors.map(formatFinding)];
+      try {
+        if (this.options.reports !== false) {
+          writeReports(outdir, model, result, () => undefined, { blocking: errors.length, strict: this.options.strict ?? false });
+        } else {
+          for (const name of [REPORT_MD, REPORT_JSON]) rmSync(join(outdir, name), { force: true });
+        }
+      } catch (e) {
+        lines.push((e as Error).message);
       }
-      return [`key custody check failed with ${errors.length} finding(s):`, ...errors.map(formatFinding)];
+      return lines;
     }
     if (this.options.reports !== false) {
-      mkdirSync(this.app.outdir, { recursive: true });
-      const byName = new Map(this.stacks().map((s) => [s.node.id, s]));
+      mkdirSync(outdir, { recursive: true });
+      const byName = new Map(stacks.map((s) => [s.node.id, s]));
       const stackNamed = (name: string): TerraformStack => {
         const s = byName.get(name);
         if (!s) throw new Error(`key custody check: no stack named "${name}"`);
         return s;
       };
-      writeReports(this.app.outdir, model, result, (stack: string) => this.app.manifest.forStack(stackNamed(stack)).workingDirectory);
+      try {
+        writeReports(outdir, model, result, (stack: string) => containedStackFolder(outdir, this.app.manifest.forStack(stackNamed(stack)).workingDirectory));
+      } catch (e) {
+        // A report that cannot be written fails the synth like a finding: the outputs go too.
+        this.removeOutputs(stacks);
+        return [(e as Error).message];
+      }
       this.annotateWarnings(result, byName);
     }
     return [];
+  }
+
+  /** Remove what this synth wrote for each stack whose folder is inside `<outdir>/stacks`. */
+  private removeOutputs(stacks: readonly TerraformStack[]): void {
+    for (const stack of stacks) {
+      const entry = this.app.manifest.forStack(stack);
+      removeStackOutput(this.app.outdir, entry, this.before, [REPORT_MD, REPORT_JSON]);
+    }
   }
 
   /** Warnings do not fail synth; the cdktf CLI prints manifest annotations, so put them there. */
