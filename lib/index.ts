@@ -45,7 +45,7 @@ export {
   type RetentionFacts,
 } from './constructs/backup-bucket';
 export { summarizeModel, forStack, renderMarkdown, renderJsonReport, renderJsonCheck, renderText, type ReportData } from './report';
-export { verifyKeyFile, type VerifyKeyResult } from './cli/verify-key';
+export { verifyKeyFile, type VerifyKeyResult } from './keyfile/verify';
 export {
   RecoveryDrill,
   DrillReader,

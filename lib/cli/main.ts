@@ -9,7 +9,7 @@ import type { CustodyRule } from '../rules/rule';
 import { renderJsonCheck } from '../report/json';
 import { renderMarkdown } from '../report/markdown';
 import { renderSarif } from '../report/sarif';
-import { summarizeModel } from '../report/model-summary';
+import { summarizeModel } from '../report/summarize';
 import { renderText } from '../report/text';
 import { InputError, readInputs, type InputFrontEnd } from './inputs';
 

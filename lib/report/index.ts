@@ -1,4 +1,5 @@
-export * from './model-summary';
+export * from './data';
+export * from './summarize';
 export * from './json';
 export * from './markdown';
 export * from './text';

@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../model/types';
 import { blocking } from '../rules/engine';
-import { countFindings, type ReportData } from './model-summary';
+import { countFindings, type ReportData } from './data';
 
 /** One finding of `key-custody check --format json` (DESIGN.md §5). */
 export interface JsonFinding {

@@ -1,4 +1,4 @@
-import type { ReportData, StoreHardening } from './model-summary';
+import type { ReportData, StoreHardening } from './data';
 
 export interface MarkdownOptions {
   /** Title of the report; default `Key custody report`, with the stack name when there is one stack. */

@@ -1,7 +1,7 @@
 import type { Finding } from '../model/types';
 import { formatFinding } from '../rules/engine';
 import { summaryLine } from './markdown';
-import { countFindings } from './model-summary';
+import { countFindings } from './data';
 
 /** What the text renderer needs of a finding (a `Finding`, or a report `FindingRow`). */
 export type TextFinding = Pick<Finding, 'ruleId' | 'severity' | 'address' | 'stack' | 'message' | 'fix' | 'suppressed'> & {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_RUNBOOK_FILE, RecoveryDrill } from '../../lib/constructs/recovery-drill';
 import { nextCronRun } from '../../lib/constructs/drill-schedule';
 import { KeyCustody } from '../../lib/synth/custody-check';
-import { summarizeModel } from '../../lib/report/model-summary';
+import { summarizeModel } from '../../lib/report/summarize';
 import { DEFAULT_DRILL_SCHEDULE, reachOf, isDrillPrincipal } from '../../lib/rules/drill-helpers';
 import { runRules } from '../../lib/rules/engine';
 import {

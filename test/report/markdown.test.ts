@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cell, codeCell, MAX_MATRIX_COLUMNS, renderMarkdown } from '../../lib/report/markdown';
-import { type AccessRow, forStack, summarizeModel } from '../../lib/report/model-summary';
+import type { AccessRow } from '../../lib/report/data';
+import { forStack, summarizeModel } from '../../lib/report/summarize';
 import { fakeModel, fakeResult } from './fake-model';
 
 describe('custody-report.md', () => {

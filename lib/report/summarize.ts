@@ -1,215 +1,24 @@
 import { currentCopies, type Tally } from '../rules/helpers';
 import { qualify } from '../model/context';
-import { ACCESS_LEVELS, type Access, type CustodyModel, type CustodyRole, type Finding, type Severity } from '../model/types';
+import { ACCESS_LEVELS, type Access, type CustodyModel, type Finding } from '../model/types';
 import type { CheckResult } from '../rules/engine';
-
-/**
- * The serializable view every report renderer works from. It is derived from the custody
- * model and the engine's result only: it never carries attribute values of resources, so
- * no key material can reach a report. Every list is sorted, so the same inputs always give
- * byte-identical reports.
- */
-export interface ReportData {
-  /** Stack names, sorted. */
-  readonly stacks: readonly string[];
-  readonly summary: ReportSummary;
-  readonly keys: readonly KeyInventory[];
-  readonly stores: readonly StoreRow[];
-  readonly principals: readonly PrincipalRow[];
-  readonly grants: readonly GrantRow[];
-  /** Principal × store matrix derived from `grants`. */
-  readonly access: AccessMatrix;
-  readonly drills: readonly DrillRow[];
-  readonly findings: readonly FindingRow[];
-  readonly suppressions: readonly SuppressionRow[];
-  /** Facts the model could not decide (e.g. a bucket name only known after apply). */
-  readonly unknowns: readonly UnknownRow[];
-}
-
-export interface ReportSummary {
-  /** Unsuppressed errors. */
-  readonly errors: number;
-  /** Unsuppressed warnings. */
-  readonly warnings: number;
-  /** Suppressed findings of either severity. */
-  readonly suppressed: number;
-  /** Number of stacks. */
-  readonly stacks: number;
-  readonly findings: number;
-  readonly keys: number;
-  readonly stores: number;
-  readonly principals: number;
-  readonly drills: number;
-  readonly suppressions: number;
-}
-
-/** 3-2-1 status of one key: at least 3 copies, on 2 media, 1 offsite. */
-export interface ThreeTwoOne {
-  readonly copies: number;
-  readonly media: number;
-  readonly offsite: number;
-  readonly threeCopies: boolean;
-  readonly twoMedia: boolean;
-  readonly oneOffsite: boolean;
-  /** All three hold. */
-  readonly holds: boolean;
-}
-
-export interface CopyRow {
-  readonly kind: string;
-  readonly medium: string;
-  readonly location: string;
-  readonly offsite: boolean;
-  readonly custodian: string | null;
-  readonly generation: number | null;
-  readonly stack: string;
-  /** Store (stack-qualified when several stacks) for Terraform-managed copies, else the manifest. */
-  readonly address: string;
-}
-
-/** One generation of a key, as its manifest declares it. */
-export interface GenerationRow {
-  readonly generation: number;
-  readonly state: 'active' | 'rotating' | 'retired';
-  readonly retiredOn: string | null;
-  /** Date until which the generation and its backups must be kept; null = indefinitely (or while in use). */
-  readonly keepUntil: string | null;
-  readonly fingerprint: string | null;
-  readonly hostPath: string | null;
-  readonly offsiteObject: string | null;
-  /** Copies the generation declares itself. */
-  readonly copies: number;
-}
-
-export interface KeyInventory {
-  readonly id: string;
-  readonly app: string | null;
-  /** Stacks where the key is declared or has copies, sorted. */
-  readonly stacks: readonly string[];
-  readonly fingerprint: string | null;
-  readonly hostPath: string | null;
-  readonly copies: readonly CopyRow[];
-  readonly threeTwoOne: ThreeTwoOne;
-  /** Generations, newest first; empty for a key that declares none. */
-  readonly generations: readonly GenerationRow[];
-  /** Drill ids covering this key. */
-  readonly drills: readonly string[];
-}
-
-export interface StoreHardening {
-  readonly versioning: boolean | null;
-  readonly objectLock: { readonly enabled: boolean; readonly mode: string | null; readonly days: number | null } | null;
-  readonly publicAccessBlock: boolean | null;
-  readonly tlsOnly: boolean | null;
-  readonly sseKms: boolean | null;
-  readonly kmsKey: string | null;
-  readonly ownerEnforced: boolean | null;
-  readonly currentExpirationDays: number | null;
-  readonly noncurrentExpirationDays: number | null;
-  readonly denyDeleteToWriters: boolean | null;
-}
-
-export interface StoreRow {
-  /** Stack-qualified address when several stacks; the matrix columns use it. */
-  readonly ref: string;
-  readonly role: CustodyRole;
-  readonly kind: string;
-  /** Name, or `prefix*` when only a prefix is known, or null when only known after apply. */
-  readonly name: string | null;
-  readonly stack: string;
-  readonly address: string;
-  readonly key: string | null;
-  readonly app: string | null;
-  readonly adopted: boolean;
-  readonly account: string;
-  readonly hardening: StoreHardening;
-}
-
-export interface PrincipalRow {
-  readonly ref: string;
-  readonly stack: string;
-  readonly address: string;
-  readonly kind: string;
-  readonly name: string | null;
-  readonly role: CustodyRole | null;
-  readonly account: string;
-}
-
-export interface GrantRow {
-  readonly principal: string;
-  readonly principalStack: string;
-  readonly store: string;
-  readonly storeStack: string;
-  readonly access: Access;
-  readonly via: string;
-}
-
-export interface AccessMatrix {
-  /** Column refs (stores), sorted by stack and address. */
-  readonly stores: readonly string[];
-  readonly rows: readonly AccessRow[];
-  /** Principals in scope that reach no store (left out of `rows`). */
-  readonly omittedPrincipals: number;
-  /** What the letters in the cells mean. */
-  readonly legend: Readonly<Record<string, Access>>;
-}
-
-export interface AccessRow {
-  readonly principal: string;
-  readonly kind: string;
-  readonly role: CustodyRole | null;
-  /** store ref → letters, e.g. `rwk`; stores the principal cannot touch are absent. */
-  readonly cells: Readonly<Record<string, string>>;
-}
-
-export interface DrillRow {
-  readonly id: string;
-  readonly key: string;
-  readonly stack: string;
-  readonly manifest: string;
-  readonly schedule: string | null;
-  readonly timezone: string | null;
-  readonly intervalDays: number | null;
-  readonly restoreAgeDays: number | null;
-  readonly keySource: string | null;
-  readonly dockerProvider: string | null;
-  readonly alarm: boolean | null;
-  readonly log: boolean | null;
-  readonly nextRun: string | null;
-}
-
-export interface FindingRow {
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly stack: string;
-  readonly address: string;
-  readonly message: string;
-  readonly fix: string;
-  readonly suppressed: boolean;
-  readonly reason: string | null;
-  readonly location: { readonly file: string; readonly line: number } | null;
-}
-
-export interface SuppressionRow {
-  readonly id: string;
-  readonly reason: string;
-  readonly owner: string | null;
-  readonly expires: string | null;
-  /** Address or construct-path prefix; empty = the whole stack. */
-  readonly scope: string;
-  readonly stack: string;
-  readonly manifest: string;
-  /** How many findings it suppressed. */
-  readonly used: number;
-  readonly valid: boolean;
-  readonly problem: string | null;
-}
-
-export interface UnknownRow {
-  readonly stack: string;
-  readonly address: string;
-  readonly what: string;
-}
+import {
+  countFindings,
+  type AccessMatrix,
+  type AccessRow,
+  type CopyRow,
+  type DrillRow,
+  type FindingRow,
+  type GenerationRow,
+  type GrantRow,
+  type KeyInventory,
+  type PrincipalRow,
+  type ReportData,
+  type StoreRow,
+  type SuppressionRow,
+  type ThreeTwoOne,
+  type UnknownRow,
+} from './data';
 
 /** Cell letters of the access matrix. */
 export const ACCESS_LETTERS: Readonly<Record<Access, string>> = {
@@ -281,19 +90,6 @@ export function threeTwoOne(t: Tally): ThreeTwoOne {
   const twoMedia = media >= 2;
   const oneOffsite = offsite >= 1;
   return { copies: copies.length, media, offsite, threeCopies, twoMedia, oneOffsite, holds: threeCopies && twoMedia && oneOffsite };
-}
-
-/** Count findings the way every report and the CLI summary line do. */
-export function countFindings(findings: readonly Pick<Finding, 'severity' | 'suppressed'>[]): { errors: number; warnings: number; suppressed: number } {
-  let errors = 0;
-  let warnings = 0;
-  let suppressed = 0;
-  for (const f of findings) {
-    if (f.suppressed) suppressed++;
-    else if (f.severity === 'error') errors++;
-    else warnings++;
-  }
-  return { errors, warnings, suppressed };
 }
 
 /** Build the access matrix of a set of grants; `principals` are those in scope (for the omitted count). */

@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KeyFileUnreadableError, runVerifyKey, verifyKeyFile } from '../../lib/cli/verify-key';
+import { runVerifyKey } from '../../lib/cli/verify-key';
+import { KeyFileUnreadableError, verifyKeyFile } from '../../lib/keyfile/verify';
 import { ZITADEL } from '../../lib/profiles';
 
 // The files a test writes are owned by its user: tests that need an all-clear run only as root.

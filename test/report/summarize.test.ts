@@ -1,6 +1,6 @@
 import { tally } from '../../lib/rules/helpers';
 import { describe, expect, it } from 'vitest';
-import { accessLetters, accessMatrix, forStack, summarizeModel, threeTwoOne } from '../../lib/report/model-summary';
+import { accessLetters, accessMatrix, forStack, summarizeModel, threeTwoOne } from '../../lib/report/summarize';
 import { renderJsonReport } from '../../lib/report/json';
 import { renderMarkdown } from '../../lib/report/markdown';
 import { fakeModel, fakeResult, SECRET } from './fake-model';

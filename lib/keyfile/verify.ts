@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
+
+// The key file check itself, usable from code (it is part of the package's API); the
+// `key-custody verify-key` command in lib/cli only parses its arguments and prints the result.
+
+/** The result of checking one key file. Never carries the key. */
+export interface VerifyKeyResult {
+  /** True when there is no problem. */
+  readonly ok: boolean;
+  /** One sentence per problem: what is wrong, and the fix. */
+  readonly problems: string[];
+  /** SHA-256 of the file's bytes, lower-case hex (what `sha256sum` prints). */
+  readonly fingerprint?: string;
+  /** What was checked and found right, for the report. */
+  readonly passed: string[];
+}
+
+/** The file cannot be checked at all (missing, unreadable, not a regular file). */
+export class KeyFileUnreadableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyFileUnreadableError';
+  }
+}
+
+function octal(mode: number): string {
+  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+}
+
+/** Offset of the first byte outside `ok`, or -1. */
+function firstBad(bytes: Uint8Array, ok: (b: number) => boolean): number {
+  for (let i = 0; i < bytes.length; i++) if (!ok(bytes[i])) return i;
+  return -1;
+}
+
+function count(bytes: Uint8Array, ok: (b: number) => boolean): number {
+  let n = 0;
+  for (const b of bytes) if (!ok(b)) n++;
+  return n;
+}
+
+const isPrintable = (b: number) => b >= 0x20 && b <= 0x7e;
+const isHex = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
+
+/** Encoding problems; messages give lengths and offsets, never bytes. */
+function checkEncoding(bytes: Uint8Array, profile: AppProfile, file: string, passed: string[]): string[] {
+  const problems: string[] = [];
+  const want = profile.encoding.length;
+  const app = profile.name;
+  if (profile.encoding.kind === 'ascii') {
+    const newline = bytes.length > 0 && bytes[bytes.length - 1] === 0x0a;
+    const body = newline ? bytes.subarray(0, bytes.length - (bytes.length > 1 && bytes[bytes.length - 2] === 0x0d ? 2 : 1)) : bytes;
+    if (newline) {
+      problems.push(
+        `ends with a trailing newline, which makes ${bytes.length} bytes where ${app} needs exactly ${want}: ${app} reads every byte and setup fails; ` +
+          `rewrite the file without it (e.g. \`head -c ${want}\`, or \`printf '%s'\` instead of \`echo\`)`,
+      );
+    }
+    if (body.length !== want) {
+      const looksHex = body.length === 64 && firstBad(body, isHex) === -1;
+      problems.push(
+        `is ${body.length} characters${newline ? ' before the newline' : ''}; ${app} needs exactly ${want} printable ASCII characters` +
+          (looksHex ? ' (this looks like a 64-hex-character key of a hex profile such as servos/act, which is not a 32-character key)' : '') +
+          `; generate one with \`openssl rand -base64 ${want} | head -c ${want} > ${file}\``,
+      );
+    }
+    const bad = count(body, isPrintable);
+    if (bad > 0) {
+      problems.push(
+        `contains ${bad} byte(s) that are not printable ASCII (first at offset ${firstBad(
+          body,
+          isPrintable,
+        )}); ${app} needs ${want} printable ASCII characters`,
+      );
+    }
+    if (!newline && body.length === want && bad === 0) passed.push(`${want} printable ASCII characters, no trailing newline`);
+  } else {
+    // Hex apps decode the text; a single trailing newline is tolerated by them.
+    const body = bytes.length > 0 && bytes[bytes.length - 1] === 0x0a ? bytes.subarray(0, bytes.length - 1) : bytes;
+    if (body.length !== want) {
+      problems.push(
+        `is ${body.length} characters; ${app} needs ${want} hex characters (${want / 2} bytes); generate one with \`openssl rand -hex ${want / 2} > ${file}\``,
+      );
+    }
+    const bad = count(body, isHex);
+    if (bad > 0)
+      problems.push(`contains ${bad} character(s) that are not hex digits (first at offset ${firstBad(body, isHex)}); ${app} needs ${want} hex characters`);
+    if (body.length === want && bad === 0) passed.push(`${want} hex characters`);
+  }
+  return problems;
+}
+
+/** Mode and owner of the file and its directory: `0400 root:root` in a `0700` root directory. */
+function checkPermissions(file: string, st: Stats, passed: string[]): string[] {
+  const problems: string[] = [];
+  const mode = st.mode & 0o7777;
+  if (mode !== 0o400) problems.push(`has mode ${octal(mode)}; it must be 0400 (readable by its owner only): \`chmod 0400 ${file}\``);
+  if (st.uid !== 0) problems.push(`is owned by uid ${st.uid}; it must be owned by root: \`chown root:root ${file}\``);
+  if (st.gid !== 0) problems.push(`has group gid ${st.gid}; it must be group root: \`chown root:root ${file}\``);
+  if (mode === 0o400 && st.uid === 0 && st.gid === 0) passed.push('mode 0400, owner root:root');
+
+  const dir = dirname(realpathSync(file));
+  const ds = statSync(dir);
+  const dmode = ds.mode & 0o7777;
+  if ((dmode & 0o077) !== 0) {
+    const who = [(dmode & 0o070) !== 0 ? 'group' : '', (dmode & 0o007) !== 0 ? 'world' : ''].filter(Boolean).join(' and ');
+    problems.push(`its directory ${dir} has mode ${octal(dmode)}, which lets ${who} list or enter it; it must be 0700: \`chmod 0700 ${dir}\``);
+  }
+  if (ds.uid !== 0) problems.push(`its directory ${dir} is owned by uid ${ds.uid}; it must be owned by root: \`chown root:root ${dir}\``);
+  if ((dmode & 0o077) === 0 && ds.uid === 0) passed.push(`directory ${dir} mode ${octal(dmode)}, owner root`);
+  return problems;
+}
+
+/**
+ * Check a master key file as the app and the custody rules need it: encoding and length
+ * (Zitadel: exactly 32 printable ASCII characters, no trailing newline; hex apps: 64 hex
+ * characters), mode `0400`, owner root, and a directory only root can enter. The key
+ * never leaves this function: problems quote lengths and offsets, and the only thing
+ * derived from the content is the SHA-256 fingerprint of the file's bytes.
+ *
+ * @throws KeyFileUnreadableError when the file is missing, unreadable or not a regular file
+ */
+export function verifyKeyFile(path: string, profile: AppProfile | string): VerifyKeyResult {
+  const p = typeof profile === 'string' ? BUILT_IN_PROFILES[profile] : profile;
+  if (!p) throw new Error(`unknown app profile "${String(profile)}": use one of ${Object.keys(BUILT_IN_PROFILES).join(', ')}`);
+  const file = resolve(path);
+  let st: Stats;
+  let bytes: Buffer;
+  try {
+    lstatSync(file);
+    st = statSync(file);
+  } catch (e) {
+    throw new KeyFileUnreadableError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (!st.isFile()) throw new KeyFileUnreadableError(`${file}: not a regular file`);
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new KeyFileUnreadableError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run as root`);
+  }
+  const fingerprint = createHash('sha256').update(bytes).digest('hex');
+  const passed: string[] = [];
+  const problems = [...checkEncoding(bytes, p, file, passed), ...checkPermissions(file, st, passed)];
+  bytes.fill(0);
+  return { ok: problems.length === 0, problems, fingerprint, passed };
+}
