@@ -1,7 +1,7 @@
 // Public API: re-exports only.
 export * from './model/types';
 export { buildModel } from './model/build';
-export { loadTerraformJson } from './model/load';
+export { loadTerraformJson } from './model/load/cdktf-json';
 export { MANIFEST_KIND } from './model/manifest';
 export * from './rules/rule';
 export { runRules, blocking, formatFinding, type CheckResult, type EngineOptions } from './rules/engine';

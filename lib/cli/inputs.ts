@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { resourceLines } from '../model/json-locations';
-import { loadTerraformJson } from '../model/load';
-import { loadPlanJson, looksLikePlanJson, PlanInputError } from '../model/plan';
+import { resourceLines } from '../model/load/locations';
+import { loadTerraformJson } from '../model/load/cdktf-json';
+import { loadPlanJson, looksLikePlanJson, PlanInputError } from '../model/load/plan';
 import type { TfDocument } from '../model/types';
 
 /**

@@ -1,4 +1,4 @@
-import { block, literal, strings } from './refs';
+import { block, literal, strings } from './load/refs';
 import type { TfProvider } from './types';
 
 /**

@@ -3,7 +3,7 @@ import { computeAccess } from './iam';
 import { readManifest, MANIFEST_KIND } from './manifest';
 import { readStoreSettings } from './settings';
 import { readContainers } from './containers';
-import { block, bool, literal } from './refs';
+import { block, bool, literal } from './load/refs';
 import { accountOf } from './accounts';
 import {
   CUSTODY_ROLES,

@@ -1,5 +1,5 @@
 import { key, type ModelContext } from './context';
-import { block, blocks, bool, literal, strings } from './refs';
+import { block, blocks, bool, literal, strings } from './load/refs';
 import type { Container, Mount, TfResource } from './types';
 
 function envList(v: unknown): Record<string, string> {

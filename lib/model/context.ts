@@ -1,5 +1,5 @@
 import { accountOf } from './accounts';
-import { bareAddress, extractRefs, literal, type RawRef } from './refs';
+import { bareAddress, extractRefs, literal, type RawRef } from './load/refs';
 import type { Ref, TfDocument, TfProvider, TfResource } from './types';
 
 /** A reference resolved to the resource it finally points at (cross-stack outputs followed). */

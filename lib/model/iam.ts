@@ -16,8 +16,8 @@ import { accountOf } from './accounts';
 import { ModelContext, key } from './context';
 import { kmsKeyId } from './settings';
 import { statementsOfDocument, statementsOfJson, type PolicyPrincipal, type PolicyStatement } from './policy';
-import { parseJsonencode } from './hcl';
-import { blocks, literal, singleRef, splitTemplate, strings } from './refs';
+import { parseJsonencode } from './load/hcl';
+import { blocks, literal, singleRef, splitTemplate, strings } from './load/refs';
 import {
   CUSTODY_ROLES,
   TAG_ROLE,

@@ -1,6 +1,6 @@
 import type { ModelContext } from './context';
-import { parseJsonencode } from './hcl';
-import { blocks, singleRef, strings } from './refs';
+import { parseJsonencode } from './load/hcl';
+import { blocks, singleRef, strings } from './load/refs';
 
 /** One IAM policy statement, normalized from JSON policies or `aws_iam_policy_document`. */
 export interface PolicyStatement {

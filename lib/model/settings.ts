@@ -1,5 +1,5 @@
 import { ModelContext, key } from './context';
-import { block, blocks, bool, literal, num, singleRef, strings } from './refs';
+import { block, blocks, bool, literal, num, singleRef, strings } from './load/refs';
 import { parsePolicy, type PolicyStatement } from './policy';
 import type { StoreSettings, TfResource } from './types';
 

@@ -16,7 +16,7 @@ export const TAG_APP = 'custody:app';
 
 /**
  * One Terraform resource or data source, normalized. Values are as written in the
- * configuration: `${...}` strings stay strings; the resolver in `refs.ts` reads them.
+ * configuration: `${...}` strings stay strings; the resolver in `load/refs.ts` reads them.
  */
 export interface TfResource {
   /** Stack (cdktf stack name, or the label the CLI gives an input file). */

@@ -3,7 +3,7 @@
  * rules: tags of any resource, which bucket a store or object resolves to, and where a
  * stack keeps its Terraform state. Pure functions of the model.
  */
-import { block, blocks, literal, singleRef } from '../model/refs';
+import { block, blocks, literal, singleRef } from '../model/load/refs';
 import type { CustodyModel, Store, TfDocument, TfResource } from '../model/types';
 
 // Rules ask for the same resources' tags many times (per key, per drill); resources belong to

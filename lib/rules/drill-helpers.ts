@@ -4,7 +4,7 @@
  * docker host a container runs on, and a parser for AWS EventBridge Scheduler expressions
  * that tells whether a schedule fires at least quarterly. Pure functions of the model.
  */
-import { block, blocks, bool, literal } from '../model/refs';
+import { block, blocks, bool, literal } from '../model/load/refs';
 import {
   TAG_KEY,
   TAG_ROLE,

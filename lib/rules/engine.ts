@@ -1,5 +1,5 @@
 import { qualify } from '../model/context';
-import { constructPath } from '../model/load';
+import { constructPath } from '../model/load/cdktf-json';
 import type { CustodyModel, Finding, ManifestSuppression } from '../model/types';
 import type { CustodyRule, RuleViolation } from './rule';
 

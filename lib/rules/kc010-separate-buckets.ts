@@ -1,4 +1,4 @@
-import { blocks, block } from '../model/refs';
+import { blocks, block } from '../model/load/refs';
 import { TAG_ROLE, type CustodyModel, type Store, type TfResource } from '../model/types';
 import {
   bucketIdentity,

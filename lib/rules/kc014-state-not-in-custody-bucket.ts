@@ -1,4 +1,4 @@
-import { block, literal } from '../model/refs';
+import { block, literal } from '../model/load/refs';
 import type { CustodyModel, Store } from '../model/types';
 import { bucketIdentity, compareIdentities, describeAt, storeIdentity, type StoreIdentity } from './custody-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';

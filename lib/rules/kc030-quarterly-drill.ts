@@ -1,4 +1,4 @@
-import { literal } from '../model/refs';
+import { literal } from '../model/load/refs';
 import type { TfResource } from '../model/types';
 import { describeAt } from './custody-helpers';
 import {

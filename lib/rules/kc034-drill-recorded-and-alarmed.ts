@@ -1,4 +1,4 @@
-import { blocks, bool, literal, strings } from '../model/refs';
+import { blocks, bool, literal, strings } from '../model/load/refs';
 import type { TfResource } from '../model/types';
 import { describeAt } from './custody-helpers';
 import { declaredDrills, drillAlarms, manifestLocation } from './drill-helpers';

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { buildModel } from '../model/build';
-import { loadTerraformJson } from '../model/load';
+import { loadTerraformJson } from '../model/load/cdktf-json';
 import type { TfDocument } from '../model/types';
 import { blocking, formatFinding, runRules, type CheckResult, type EngineOptions } from '../rules/engine';
 import type { CustodyRule } from '../rules/rule';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPlanJson, terraformJsonFrontEnd, type InputFrontEnd } from '../../lib/cli/inputs';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import type { CustodyRule } from '../../lib/rules/rule';
 import { run, stackA, stackB, tempDir, writeCdktfOut, writeJson, type RunResult } from './fixtures';
 

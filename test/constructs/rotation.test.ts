@@ -7,7 +7,7 @@ import { MasterKey, type MasterKeyProps } from '../../lib/constructs/master-key'
 import { ProtectedAppService } from '../../lib/constructs/protected-app-service';
 import { generationForDate, switchOver, type KeyGeneration } from '../../lib/constructs/rotation';
 import { buildModel } from '../../lib/model/build';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import { SERVOS, ZITADEL, ZITADEL_V5, genericProfile } from '../../lib/profiles';
 import { ALL_RULES } from '../../lib/rules';
 import { runRules } from '../../lib/rules/engine';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel, tagsOf } from '../../lib/model/build';
 import { ModelContext } from '../../lib/model/context';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import { MANIFEST_KIND } from '../../lib/model/manifest';
 
 const t = (role: string, keyId?: string, app = 'zitadel') => ({ 'custody:role': role, ...(keyId ? { 'custody:key': keyId } : {}), 'custody:app': app });

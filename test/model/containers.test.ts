@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelContext } from '../../lib/model/context';
 import { readContainers } from '../../lib/model/containers';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 
 function read(resource: Record<string, unknown>, data: Record<string, unknown> = {}) {
   const ctx = new ModelContext([loadTerraformJson('s', { resource, data })]);

@@ -1,12 +1,12 @@
 /**
- * lib/model/context.ts, accounts.ts and load.ts on their own: the document indexes,
- * reference resolution (instances, cross-stack outputs, depth limit), targets by literal
- * name or ARN, referrers, provider accounts, and the Terraform JSON loader.
+ * lib/model/context.ts and accounts.ts on their own: the document indexes, reference
+ * resolution (instances, cross-stack outputs, depth limit), targets by literal name or ARN,
+ * referrers and provider accounts.
  */
 import { describe, expect, it } from 'vitest';
 import { accountOf } from '../../lib/model/accounts';
 import { key, ModelContext, qualify } from '../../lib/model/context';
-import { constructPath, loadTerraformJson, providerKey } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import type { TfProvider } from '../../lib/model/types';
 
 const prov = (values: Record<string, unknown>): TfProvider => ({ stack: 's', key: 'aws', type: 'aws', values });
@@ -25,41 +25,6 @@ describe('accountOf', () => {
     expect(accountOf(prov({ assume_role: { role_arn: '${var.r}' } }), 's')).toBe('default');
     expect(accountOf(prov({ profile: '${var.p}' }), 's')).toBe('default');
     expect(accountOf(prov({}), 's')).toBe('default');
-  });
-});
-
-describe('loadTerraformJson', () => {
-  it('reads resources, data sources, providers (with aliases), backend and outputs', () => {
-    const d = loadTerraformJson('app', {
-      resource: { aws_s3_bucket: { b: { bucket: 'b', provider: '${aws.west}' } }, bad: 'x' },
-      data: { aws_iam_policy_document: { p: { statement: [] } } },
-      provider: { aws: [{ region: 'eu' }, { alias: 'west' }], docker: { host: 'h' } },
-      terraform: { backend: { s3: { bucket: 'st', key: 'k' } } },
-      output: { o: { value: '${aws_s3_bucket.b.arn}' }, n: 'not-an-object' },
-    }, 'cdktf.out/stacks/app/cdk.tf.json');
-    expect(d.source).toBe('cdktf.out/stacks/app/cdk.tf.json');
-    expect(d.resources.map((r) => [r.address, r.mode, r.type, r.name, r.provider, r.module])).toEqual([
-      ['aws_s3_bucket.b', 'managed', 'aws_s3_bucket', 'b', 'aws.west', ''],
-      ['data.aws_iam_policy_document.p', 'data', 'aws_iam_policy_document', 'p', 'aws', ''],
-    ]);
-    expect(d.providers.map((p) => [p.key, p.type, p.alias])).toEqual([
-      ['aws', 'aws', undefined],
-      ['aws.west', 'aws', 'west'],
-      ['docker', 'docker', undefined],
-    ]);
-    expect(d.backend).toEqual({ type: 's3', config: { bucket: 'st', key: 'k' } });
-    expect(d.outputs).toEqual({ o: '${aws_s3_bucket.b.arn}', n: undefined });
-    expect(loadTerraformJson('x', null)).toEqual({ stack: 'x', source: 'x', resources: [], providers: [], backend: undefined, outputs: {} });
-  });
-
-  it('providerKey and constructPath', () => {
-    expect(providerKey('aws_s3_bucket', 'aws.keys')).toBe('aws.keys');
-    expect(providerKey('aws_s3_bucket', '${aws.keys}')).toBe('aws.keys');
-    expect(providerKey('docker_container', '')).toBe('docker');
-    expect(providerKey('terraform_data', undefined)).toBe('terraform');
-    expect(constructPath({ '//': { metadata: { path: 'app/keys/bucket' } } })).toBe('app/keys/bucket');
-    expect(constructPath({ '//': {} })).toBeUndefined();
-    expect(constructPath({})).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 /** IAM bugs found while raising the mutation score (each under-reported or over-reported access). */
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../lib/model/build';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import type { CustodyModel } from '../../lib/model/types';
 import { blockedLines, merge, policy, tags, type Json } from '../fixtures/iam/fixtures';
 

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { ModelContext } from '../../lib/model/context';
 import { computeAccess, globsIntersect, AWS_MANAGED_POLICIES } from '../../lib/model/iam';
-import { parseJsonencode } from '../../lib/model/hcl';
-import { loadTerraformJson } from '../../lib/model/load';
+import { parseJsonencode } from '../../lib/model/load/hcl';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import type { Store } from '../../lib/model/types';
 import {
   DB_BUCKET,

@@ -4,7 +4,7 @@
  * type checks, entries dropped for missing required fields).
  */
 import { describe, expect, it } from 'vitest';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import { MANIFEST_KIND, MANIFEST_VERSION, readManifest } from '../../lib/model/manifest';
 
 function manifestOf(input: unknown, type = 'terraform_data') {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ModelContext } from '../../lib/model/context';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import { parsePolicy, statementsOfDocument, statementsOfJson } from '../../lib/model/policy';
 
 describe('statementsOfJson', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ModelContext } from '../../lib/model/context';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import { bucketNameOf, kmsKeyId, readStoreSettings } from '../../lib/model/settings';
 
 type Json = Record<string, unknown>;

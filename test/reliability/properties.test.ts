@@ -26,7 +26,7 @@ import { CustodyManifest } from '../../lib/constructs/custody-manifest';
 import { ProtectedAppContainer } from '../../lib/constructs/key-mount';
 import { MasterKey } from '../../lib/constructs/master-key';
 import { buildModel } from '../../lib/model/build';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import type { Finding } from '../../lib/model/types';
 import { ALL_RULES } from '../../lib/rules';
 import { runRules } from '../../lib/rules/engine';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../lib/rules/kc010-separate-buckets';
 import { runRules } from '../../lib/rules/engine';
 import { buildModel } from '../../lib/model/build';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import { at, doc, findings, stacks, tags, world, type Json } from './drill-fixtures';
 
 const adopt = (entries: Json[]): Json => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../lib/rules/kc014-state-not-in-custody-bucket';
 import { runRules } from '../../lib/rules/engine';
 import { buildModel } from '../../lib/model/build';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import { at, doc, findings, manifestInput, s3Backend, stacks, world } from './drill-fixtures';
 
 const remoteState = (config: Record<string, unknown>, backend = 's3') => ({ data: { terraform_remote_state: { shared: { backend, config } } } });

@@ -3,7 +3,7 @@
  * cdk.tf.json shape. Each builder returns a partial document; `doc` merges them.
  */
 import { buildModel } from '../../lib/model/build';
-import { loadTerraformJson } from '../../lib/model/load';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import type { CustodyModel, Finding } from '../../lib/model/types';
 import { runRules } from '../../lib/rules/engine';
 import type { CustodyRule } from '../../lib/rules/rule';

@@ -1,14 +1,178 @@
 /**
- * The plan front end (lib/model/plan.ts) on small hand-built `terraform show -json` documents,
- * one branch each: the envelope checks and their messages, reference chains, expressions
- * (constants, references, nested blocks), rewriting references through modules and module
- * variables, merging planned / prior values and `after_unknown`, list holes, count/for_each and
- * module instances, providers, outputs, the conservative reading of lost identity policies, and
- * the exact `unknowns` each case records.
+ * The plan front end (lib/model/load/plan.ts).
+ *
+ * First on a real plan (the fixture below), through the model and the rules. Then on small
+ * hand-built `terraform show -json` documents, one branch each: the envelope checks and their
+ * messages, reference chains, expressions (constants, references, nested blocks), rewriting
+ * references through modules and module variables, merging planned / prior values and
+ * `after_unknown`, list holes, count/for_each and module instances, providers, outputs, the
+ * conservative reading of lost identity policies, and the exact `unknowns` each case records.
+ * Last, plan-reading bugs found while raising the mutation score, each pinned by the case that
+ * showed it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPlanJson, looksLikePlanJson, PLAN_FORMAT_MAJOR, PlanInputError, referenceChains, validatePlanJson } from '../../lib/model/plan';
-import type { TfDocument, TfResource } from '../../lib/model/types';
+import { buildModel } from '../../../lib/model/build';
+import { loadPlanJson, looksLikePlanJson, PLAN_FORMAT_MAJOR, PlanInputError, referenceChains, validatePlanJson } from '../../../lib/model/load/plan';
+import { extractRefs } from '../../../lib/model/load/refs';
+import type { TfDocument, TfResource } from '../../../lib/model/types';
+import { ALL_RULES } from '../../../lib/rules';
+import { runRules } from '../../../lib/rules/engine';
+import { rule as kc011 } from '../../../lib/rules/kc011-no-shared-principal';
+import type { CustodyRule } from '../../../lib/rules/rule';
+
+/**
+ * test/fixtures/plans/modules.json is real `terraform show -json` output (Terraform 1.11,
+ * hashicorp/aws 5.100.0, planned offline) of a root module with a `count` user, a
+ * `for_each` user and policy, two providers (`aws`, `aws.keys`) and a child module
+ * `backup` whose operator user gets a policy on both custody buckets through module
+ * variables.
+ */
+const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'plans', 'modules.json');
+const plan = (): unknown => JSON.parse(readFileSync(FIXTURE, 'utf8'));
+const doc = (): TfDocument => loadPlanJson('prod', plan(), 'plans/modules.json');
+
+/** The whole catalogue, KC011 included even while the generated index lacks it. */
+const RULES: readonly CustodyRule[] = ALL_RULES.some((r) => r.id === 'KC011') ? ALL_RULES : [...ALL_RULES, kc011];
+
+describe('loadPlanJson: modules, count and for_each', () => {
+  it('gives one resource per instance, with module-qualified addresses', () => {
+    const d = doc();
+    expect(d.stack).toBe('prod');
+    expect(d.source).toBe('plans/modules.json');
+    expect(d.resources.map((r) => r.address).sort()).toEqual(
+      [
+        'aws_iam_user.reader[0]',
+        'aws_iam_user.reader[1]',
+        'aws_iam_user.team["alice"]',
+        'aws_iam_user.team["bob"]',
+        'aws_iam_user_policy.db_read',
+        'aws_iam_user_policy.team["alice"]',
+        'aws_iam_user_policy.team["bob"]',
+        'aws_s3_bucket.db',
+        'aws_s3_bucket.keys',
+        'data.aws_iam_policy_document.db_read',
+        'module.backup.aws_iam_user.operator',
+        'module.backup.aws_iam_user_policy.both',
+        'module.backup.data.aws_iam_policy_document.both',
+      ].sort(),
+    );
+    const op = d.resources.find((r) => r.address === 'module.backup.aws_iam_user.operator');
+    expect(op).toMatchObject({ module: 'module.backup', type: 'aws_iam_user', name: 'operator', mode: 'managed', provider: 'aws' });
+    const doc0 = d.resources.find((r) => r.address === 'data.aws_iam_policy_document.db_read');
+    expect(doc0).toMatchObject({ module: '', mode: 'data', name: 'db_read' });
+  });
+
+  it('takes known values from planned_values (count.index / each.key names, tags_all with default tags)', () => {
+    const d = doc();
+    const by = (a: string) => d.resources.find((r) => r.address === a)?.values ?? {};
+    expect(by('aws_iam_user.reader[1]').name).toBe('reader-1');
+    expect(by('aws_iam_user.team["bob"]')).toMatchObject({ name: 'team-bob', tags: { team: 'bob' }, tags_all: { team: 'bob', 'custody:app': 'zitadel' } });
+    expect(by('aws_s3_bucket.keys')).toMatchObject({ bucket: 'acme-key-backup', tags: { 'custody:role': 'key-backup', 'custody:key': 'zitadel' } });
+    // Module input variables are known values in the plan.
+    expect(by('module.backup.aws_iam_user.operator').name).toBe('backup-operator');
+    // Nulls of the planned values are dropped, as cdk.tf.json leaves unset attributes out.
+    expect('permissions_boundary' in by('aws_iam_user.reader[0]')).toBe(false);
+  });
+
+  it('keeps references where the plan only knows the value after apply, module-qualified and through module variables', () => {
+    const d = doc();
+    const by = (a: string) => d.resources.find((r) => r.address === a)?.values ?? {};
+    expect(by('aws_iam_user_policy.db_read').policy).toBe('${data.aws_iam_policy_document.db_read.json}');
+    expect(by('module.backup.aws_iam_user_policy.both').policy).toBe('${module.backup.data.aws_iam_policy_document.both.json}');
+    const st = (by('data.aws_iam_policy_document.db_read').statement as { actions: string[]; resources: string[] }[])[0];
+    expect(st.actions).toEqual(['s3:GetObject', 's3:ListBucket']);
+    // `[arn, "${arn}/*"]`: the plan lists the reference twice; the second is the object ARN.
+    expect(st.resources).toEqual(['${aws_s3_bucket.db.arn}', '${aws_s3_bucket.db.arn}/*']);
+    // Inside the module, `var.db_bucket_arn` is replaced by the call's argument, in the root's scope.
+    const both = (by('module.backup.data.aws_iam_policy_document.both').statement as { resources: string[] }[])[0].resources;
+    expect(both).toEqual(expect.arrayContaining(['${aws_s3_bucket.db.arn}/*', '${aws_s3_bucket.keys.arn}/*']));
+    // Module outputs referenced from the root resolve to the resource inside the module.
+    expect(d.outputs.operator_arn).toBe('${module.backup.aws_iam_user.operator.arn}');
+  });
+
+  it('reads provider configurations and each resource’s provider_config_key', () => {
+    const d = doc();
+    expect(d.providers.map((p) => p.key).sort()).toEqual(['aws', 'aws.keys']);
+    expect(d.providers.find((p) => p.key === 'aws.keys')).toMatchObject({ type: 'aws', alias: 'keys', values: { region: 'eu-west-1' } });
+    expect(d.providers.find((p) => p.key === 'aws')?.values.default_tags).toEqual([{ tags: { 'custody:app': 'zitadel' } }]);
+    expect(d.resources.find((r) => r.address === 'aws_s3_bucket.keys')?.provider).toBe('aws.keys');
+    expect(d.resources.find((r) => r.address === 'aws_s3_bucket.db')?.provider).toBe('aws');
+    expect(d.backend).toBeUndefined();
+  });
+
+  it('resolves references to instances, module resources and un-indexed names (first instance)', () => {
+    const model = buildModel([doc()]);
+    expect(extractRefs('${aws_iam_user.team["bob"].name}')[0]).toMatchObject({ address: 'aws_iam_user.team', index: '["bob"]', attr: 'name' });
+    expect(model.referencesOf('prod', '${aws_iam_user.team["bob"].name}')).toEqual([{ stack: 'prod', address: 'aws_iam_user.team["bob"]' }]);
+    expect(model.referencesOf('prod', '${aws_iam_user.reader.arn}')).toEqual([{ stack: 'prod', address: 'aws_iam_user.reader[0]' }]);
+    expect(model.referencesOf('prod', '${module.backup.aws_iam_user.operator.arn}')).toEqual([{ stack: 'prod', address: 'module.backup.aws_iam_user.operator' }]);
+    expect(model.stores.map((s) => `${s.address}:${s.role}`).sort()).toEqual(['aws_s3_bucket.db:db-backup', 'aws_s3_bucket.keys:key-backup']);
+  });
+
+  it('KC011 catches the principal inside the module that reaches both stores, and only it', () => {
+    const result = runRules(buildModel([doc()]), RULES, { today: '2030-01-01' });
+    const kc011Findings = result.findings.filter((f) => f.ruleId === 'KC011');
+    expect(kc011Findings.length).toBeGreaterThan(0);
+    expect(new Set(kc011Findings.map((f) => f.address))).toEqual(new Set(['module.backup.aws_iam_user.operator']));
+    expect(kc011Findings[0].message).toContain('aws_s3_bucket.keys');
+    expect(kc011Findings[0].suppressed).toBe(false);
+  });
+});
+
+describe('loadPlanJson: envelope and unknowns', () => {
+  it('refuses other format majors with a clear message', () => {
+    expect(() => loadPlanJson('s', { format_version: '2.0', planned_values: {}, configuration: { root_module: {} } })).toThrow(PlanInputError);
+    expect(() => loadPlanJson('s', { format_version: '2.0', planned_values: {}, configuration: { root_module: {} } })).toThrow(/format_version 2\.0 is not supported \(this tool reads 1\.x\)/);
+    expect(() => loadPlanJson('s', { format_version: '1.2', resource_changes: [] })).toThrow(/no configuration or planned_values/);
+    expect(() => loadPlanJson('s', { format_version: '1.2', errored: true, planned_values: {}, configuration: { root_module: {} } })).toThrow(/errored/);
+  });
+
+  it('records what a plan cannot spell out, and reads a lost identity policy conservatively', () => {
+    const p = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          resources: [
+            { address: 'aws_iam_user_policy.j', mode: 'managed', type: 'aws_iam_user_policy', name: 'j', values: { user: 'ops' } },
+            { address: 'aws_s3_bucket.a', mode: 'managed', type: 'aws_s3_bucket', name: 'a', values: { bucket: 'a' } },
+            { address: 'aws_s3_bucket.b', mode: 'managed', type: 'aws_s3_bucket', name: 'b', values: { bucket: 'b' } },
+          ],
+        },
+      },
+      resource_changes: [{ address: 'aws_iam_user_policy.j', change: { actions: ['create'], after_unknown: { policy: true } } }],
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_iam_user_policy.j',
+              mode: 'managed',
+              type: 'aws_iam_user_policy',
+              name: 'j',
+              provider_config_key: 'aws',
+              expressions: {
+                user: { constant_value: 'ops' },
+                policy: { references: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.a', 'aws_s3_bucket.b.arn', 'aws_s3_bucket.b'] },
+              },
+            },
+            { address: 'aws_s3_bucket.a', mode: 'managed', type: 'aws_s3_bucket', name: 'a', expressions: { bucket: { constant_value: 'a' } } },
+            { address: 'aws_s3_bucket.b', mode: 'managed', type: 'aws_s3_bucket', name: 'b', expressions: { bucket: { constant_value: 'b' } } },
+          ],
+        },
+      },
+    };
+    const d = loadPlanJson('s', p);
+    const policy = JSON.parse(String(d.resources.find((r) => r.address === 'aws_iam_user_policy.j')?.values.policy)) as { Statement: { Action: string; Resource: string[] }[] };
+    expect(policy.Statement[0].Action).toBe('*');
+    expect(policy.Statement[0].Resource).toEqual(['${aws_s3_bucket.a.arn}', '${aws_s3_bucket.a.arn}/*', '${aws_s3_bucket.b.arn}', '${aws_s3_bucket.b.arn}/*']);
+    expect(d.unknowns).toEqual([expect.objectContaining({ stack: 's', address: 'aws_iam_user_policy.j', what: expect.stringContaining('read conservatively') })]);
+  });
+
+  it('splits terraform reference lists into one chain per traversal', () => {
+    expect(referenceChains(['a_b.c.arn', 'a_b.c', 'a_b.c.arn', 'a_b.c', 'x_y.z["k"].name', 'x_y.z["k"]', 'x_y.z'])).toEqual(['a_b.c.arn', 'a_b.c.arn', 'x_y.z["k"].name']);
+  });
+});
 
 type J = Record<string, unknown>;
 
@@ -1105,5 +1269,53 @@ describe('identity policies whose text was lost', () => {
     expect(unknowns(d)).toEqual([
       ['module.m.aws_iam_role_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as full access to module.m.aws_s3_bucket.own.arn, aws_s3_bucket.top.arn'],
     ]);
+  });
+});
+
+/** A plan whose root module has one for_each bucket block, planned with these keys. */
+function forEachPlan(keys: string[], module?: string): Record<string, unknown> {
+  const prefix = module ? `${module}.` : '';
+  const bucketBlock = {
+    address: 'aws_s3_bucket.b',
+    mode: 'managed',
+    type: 'aws_s3_bucket',
+    name: 'b',
+    provider_config_key: 'aws',
+    expressions: { bucket: { references: ['each.key'] }, tags: { constant_value: { 'custody:role': 'key-backup' } } },
+    for_each_expression: { references: ['var.keys'] },
+  };
+  const planned = keys.map((k) => ({ address: `${prefix}aws_s3_bucket.b[${JSON.stringify(k)}]`, values: { bucket: k } }));
+  return {
+    format_version: '1.2',
+    configuration: module
+      ? { root_module: { module_calls: { m: { module: { resources: [bucketBlock] } } } } }
+      : { root_module: { resources: [bucketBlock] } },
+    planned_values: { root_module: module ? { child_modules: [{ address: module, resources: planned }] } : { resources: planned } },
+    resource_changes: [],
+  };
+}
+
+describe('for_each keys that hold ] or . are instance keys, not the end of the address', () => {
+  it('each instance keeps its configuration (tags) whatever its key', () => {
+    const d = loadPlanJson('s', forEachPlan(['plain', 'a]b', 'x.y', 'q"]r']));
+    expect(d.resources.map((r) => [r.address, r.values.bucket, (r.values.tags as Record<string, string> | undefined)?.['custody:role']])).toEqual([
+      ['aws_s3_bucket.b["a]b"]', 'a]b', 'key-backup'],
+      ['aws_s3_bucket.b["plain"]', 'plain', 'key-backup'],
+      ['aws_s3_bucket.b["q\\"]r"]', 'q"]r', 'key-backup'],
+      ['aws_s3_bucket.b["x.y"]', 'x.y', 'key-backup'],
+    ]);
+    expect(buildModel([d]).stores.map((s) => s.address)).toEqual(['aws_s3_bucket.b["a]b"]', 'aws_s3_bucket.b["plain"]', 'aws_s3_bucket.b["q\\"]r"]', 'aws_s3_bucket.b["x.y"]']);
+  });
+
+  it('inside a module instance keyed the same way', () => {
+    const d = loadPlanJson('s', forEachPlan(['a]b'], 'module.m["k]1"]'));
+    expect(d.resources.map((r) => [r.address, r.module, (r.values.tags as Record<string, string> | undefined)?.['custody:role']])).toEqual([
+      ['module.m["k]1"].aws_s3_bucket.b["a]b"]', 'module.m["k]1"]', 'key-backup'],
+    ]);
+  });
+
+  it('a reference to such an instance keeps its whole index', () => {
+    expect(extractRefs('${aws_s3_bucket.b["a]b"].arn}')).toEqual([expect.objectContaining({ address: 'aws_s3_bucket.b', index: '["a]b"]', attr: 'arn' })]);
+    expect(extractRefs('${aws_s3_bucket.b[0].arn}')).toEqual([expect.objectContaining({ address: 'aws_s3_bucket.b', index: '[0]', attr: 'arn' })]);
   });
 });

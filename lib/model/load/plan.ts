@@ -31,7 +31,7 @@
  *   construct path only match by address.
  */
 import { bareAddress, INDEX } from './refs';
-import type { TfDocument, TfProvider, TfResource, Unknown } from './types';
+import type { TfDocument, TfProvider, TfResource, Unknown } from '../types';
 
 /** The plan cannot be read: wrong kind, wrong version, missing parts. One line, says what to run. */
 export class PlanInputError extends Error {

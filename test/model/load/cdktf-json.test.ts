@@ -1,10 +1,10 @@
 /**
- * The cdk.tf.json front end (lib/model/load.ts) and the SARIF line finder
- * (lib/model/json-locations.ts), one branch each with exact documents and line maps.
+ * The cdk.tf.json front end (lib/model/load/cdktf-json.ts), one branch each with exact
+ * documents: resources, data sources, providers (with aliases), backend, outputs, provider
+ * keys and construct paths.
  */
 import { describe, expect, it } from 'vitest';
-import { resourceLines } from '../../lib/model/json-locations';
-import { constructPath, loadTerraformJson, providerKey } from '../../lib/model/load';
+import { constructPath, loadTerraformJson, providerKey } from '../../../lib/model/load/cdktf-json';
 
 describe('constructPath', () => {
   it('reads `//`.metadata.path, else undefined', () => {
@@ -119,113 +119,37 @@ describe('loadTerraformJson', () => {
     const d = loadTerraformJson('s', { data: { aws_a: { x: {} } }, resource: { aws_b: { y: {} } } });
     expect(d.resources.map((r) => `${r.mode}:${r.address}`)).toEqual(['managed:aws_b.y', 'data:data.aws_a.x']);
   });
-});
 
-describe('resourceLines', () => {
-  const lines = (text: string): [string, number][] => [...resourceLines(text).entries()];
-
-  it('pretty-printed: the line of each resource and data block key', () => {
-    const text = [
-      '{', // 1
-      '  "provider": { "aws": [ { "region": "x" } ] },', // 2
-      '  "resource": {', // 3
-      '    "aws_s3_bucket": {', // 4
-      '      "keys": {', // 5
-      '        "bucket": "k",', // 6
-      '        "tags": { "a": { "b": {} } }', // 7
-      '      },', // 8
-      '      "db": { "bucket": "d" }', // 9
-      '    },', // 10
-      '    "aws_iam_user": {', // 11
-      '      "u": {}', // 12
-      '    }', // 13
-      '  },', // 14
-      '  "data": {', // 15
-      '    "aws_iam_policy_document": {', // 16
-      '      "p": { "statement": [ { "actions": [] } ] }', // 17
-      '    }', // 18
-      '  },', // 19
-      '  "output": { "o": { "value": { "x": {} } } }', // 20
-      '}',
-    ].join('\n');
-    expect(lines(text)).toEqual([
-      ['aws_s3_bucket.keys', 5],
-      ['aws_s3_bucket.db', 9],
-      ['aws_iam_user.u', 12],
-      ['data.aws_iam_policy_document.p', 17],
+  it('reads resources, data sources, providers (with aliases), backend and outputs', () => {
+    const d = loadTerraformJson('app', {
+      resource: { aws_s3_bucket: { b: { bucket: 'b', provider: '${aws.west}' } }, bad: 'x' },
+      data: { aws_iam_policy_document: { p: { statement: [] } } },
+      provider: { aws: [{ region: 'eu' }, { alias: 'west' }], docker: { host: 'h' } },
+      terraform: { backend: { s3: { bucket: 'st', key: 'k' } } },
+      output: { o: { value: '${aws_s3_bucket.b.arn}' }, n: 'not-an-object' },
+    }, 'cdktf.out/stacks/app/cdk.tf.json');
+    expect(d.source).toBe('cdktf.out/stacks/app/cdk.tf.json');
+    expect(d.resources.map((r) => [r.address, r.mode, r.type, r.name, r.provider, r.module])).toEqual([
+      ['aws_s3_bucket.b', 'managed', 'aws_s3_bucket', 'b', 'aws.west', ''],
+      ['data.aws_iam_policy_document.p', 'data', 'aws_iam_policy_document', 'p', 'aws', ''],
     ]);
+    expect(d.providers.map((p) => [p.key, p.type, p.alias])).toEqual([
+      ['aws', 'aws', undefined],
+      ['aws.west', 'aws', 'west'],
+      ['docker', 'docker', undefined],
+    ]);
+    expect(d.backend).toEqual({ type: 's3', config: { bucket: 'st', key: 'k' } });
+    expect(d.outputs).toEqual({ o: '${aws_s3_bucket.b.arn}', n: undefined });
+    expect(loadTerraformJson('x', null)).toEqual({ stack: 'x', source: 'x', resources: [], providers: [], backend: undefined, outputs: {} });
   });
 
-  it('minified: everything on line 1', () => {
-    expect(lines('{"resource":{"a_b":{"x":{},"y":{"z":{}}}},"data":{"c_d":{"e":{}}}}')).toEqual([
-      ['a_b.x', 1],
-      ['a_b.y', 1],
-      ['data.c_d.e', 1],
-    ]);
-    expect(lines('')).toEqual([]);
-    expect(lines('{}')).toEqual([]);
-  });
-
-  it('whitespace (space, tab, CR, LF) between a key and its colon; the key’s line counts', () => {
-    expect(lines('{"resource":{"t":{"a" :{}}}}')).toEqual([['t.a', 1]]);
-    expect(lines('{"resource":{"t":{"a"\t:{}}}}')).toEqual([['t.a', 1]]);
-    expect(lines('{"resource":{"t":{"a"\r:{}}}}')).toEqual([['t.a', 1]]);
-    expect(lines('{"resource":{"t":{\n"a"\n\n:{}}}}')).toEqual([['t.a', 2]]);
-    expect(lines('{"resource" \t\r\n:{"t":{"a":{},\n"b":{}}}}')).toEqual([
-      ['t.a', 2],
-      ['t.b', 3],
-    ]);
-    expect(lines('{\r\n"resource":\r\n{"t":\r\n{"a":\r\n{}}}}')).toEqual([['t.a', 4]]);
-  });
-
-  it('escapes in keys are decoded; quotes and braces inside strings are text', () => {
-    expect(lines('{"resource":{"t":{"a\\"b":{},"c\\\\":{},"\\u0041":{}}}}')).toEqual([
-      ['t.a"b', 1],
-      ['t.c\\', 1],
-      ['t.A', 1],
-    ]);
-    // An escape JSON.parse rejects keeps the raw text.
-    expect(lines('{"resource":{"t":{"b\\q":{}}}}')).toEqual([['t.b\\q', 1]]);
-    expect(lines('{"x":"\\"resource\\": {","resource":{"t":{"a":{"v":"}}}{[\\"","w":"]]"}}},"data":{"u":{"b":{}}}}')).toEqual([
-      ['t.a', 1],
-      ['data.u.b', 1],
-    ]);
-    // A raw newline inside a string still counts as a line.
-    expect(lines('{"x":"1\n2\n3","resource":{"t":{"a":{}}}}')).toEqual([['t.a', 3]]);
-  });
-
-  it('only objects at depth 3 under resource or data, keyed by name', () => {
-    // a type as an array, a name as an array, deeper objects, other blocks
-    expect(lines('{"resource":{"t":[{"a":{}}]}}')).toEqual([]);
-    expect(lines('{"resource":{"t":{"a":[{}]}}}')).toEqual([]);
-    expect(lines('{"module":{"t":{"a":{}}},"locals":{"t":{"a":{}}}}')).toEqual([]);
-    expect(lines('{"resource":[{"t":{"a":{}}}]}')).toEqual([]);
-    expect(lines('{"terraform":{"resource":{"t":{"a":{}}}}}')).toEqual([]);
-    expect(lines('[{"resource":{"t":{"a":{}}}}]')).toEqual([]);
-    expect(lines('{"resource":{"t":{"a":{"b":{"c":{}}}}}}')).toEqual([['t.a', 1]]);
-    expect(lines('{"resource":{"t":{}}}')).toEqual([]);
-    expect(lines('{"data":{"t":{"a":1,"b":"x","c":{}}}}')).toEqual([['data.t.c', 1]]);
-  });
-
-  it('a repeated block keeps its first line', () => {
-    expect(lines('{"resource":{"t":{"a":{}}},\n"resource":{"t":{"a":{},\n"b":{}}}}')).toEqual([
-      ['t.a', 1],
-      ['t.b', 3],
-    ]);
-  });
-
-  it('malformed text: a brace without a key, after a comma or a closing brace, or an array, names nothing', () => {
-    expect(lines('{"resource":{"t":{{"x":1}}}}')).toEqual([]);
-    expect(lines('{"resource":{{"a":{}}}}')).toEqual([]);
-    expect(lines('{"resource":{"t":{"a":1,{}}}}')).toEqual([]);
-    expect(lines('{"resource":{"t":{"a":{"z":1}{}}}}')).toEqual([['t.a', 1]]);
-    expect(lines('{"resource":{"t":["a":{}]}}')).toEqual([]);
-    // A string not followed by a colon is a value, not a key.
-    expect(lines('{"resource":{"t":{"v" {}}}}')).toEqual([]);
-    expect(lines('{"resource":{"t":{"v"\n{}}}}')).toEqual([]);
-    expect(lines('{"resource":["t":{"a":{}}]}')).toEqual([]);
-    // An unterminated string ends the scan.
-    expect(lines('{"resource":{"t":{"a":{}}},"x":"abc')).toEqual([['t.a', 1]]);
-    expect(lines('{"resource":{"t":{"a')).toEqual([]);
+  it('providerKey and constructPath', () => {
+    expect(providerKey('aws_s3_bucket', 'aws.keys')).toBe('aws.keys');
+    expect(providerKey('aws_s3_bucket', '${aws.keys}')).toBe('aws.keys');
+    expect(providerKey('docker_container', '')).toBe('docker');
+    expect(providerKey('terraform_data', undefined)).toBe('terraform');
+    expect(constructPath({ '//': { metadata: { path: 'app/keys/bucket' } } })).toBe('app/keys/bucket');
+    expect(constructPath({ '//': {} })).toBeUndefined();
+    expect(constructPath({})).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { TfDocument, TfProvider, TfResource } from './types';
+import type { TfDocument, TfProvider, TfResource } from '../types';
 
 /** Metadata cdktf writes under `"//"` in a resource block. */
 export interface CdktfMeta {

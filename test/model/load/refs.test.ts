@@ -1,10 +1,10 @@
 /**
- * lib/model/refs.ts on its own: template splitting with nested braces, reference extraction
+ * lib/model/load/refs.ts on its own: template splitting with nested braces, reference extraction
  * (data sources, modules, instance keys, attribute paths, non-resource roots), bare single
  * references, and the block / literal / number / boolean readers.
  */
 import { describe, expect, it } from 'vitest';
-import { block, blocks, bool, extractRefs, interpolations, isExpression, literal, num, singleRef, splitTemplate, strings } from '../../lib/model/refs';
+import { block, blocks, bool, extractRefs, interpolations, isExpression, literal, num, singleRef, splitTemplate, strings } from '../../../lib/model/load/refs';
 
 describe('templates', () => {
   it('isExpression needs ${', () => {
