@@ -2,7 +2,9 @@ import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CustodyModel } from '../model/types';
 import type { CheckResult } from '../rules/engine';
-import { forStack, renderJsonReport, renderMarkdown, summarizeModel } from '../report';
+import { renderJsonReport } from '../report/json';
+import { renderMarkdown } from '../report/markdown';
+import { forStack, summarizeModel } from '../report/summarize';
 import { writeFileAtomic } from './output-guard';
 
 export const REPORT_MD = 'custody-report.md';
