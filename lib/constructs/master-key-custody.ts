@@ -13,7 +13,7 @@ import {
 import { CustodyManifest } from './custody-manifest';
 import { ProtectedAppContainer, type ProtectedAppContainerProps } from './key-mount';
 import { MasterKey, type HotCopy, type KeyCopyDeclaration, type MasterKeyProps } from './master-key';
-import { RecoveryDrill, type RecoveryDrillProps } from './recovery-drill';
+import { RecoveryDrill, type RecoveryDrillProps } from './drill/recovery-drill';
 import { parseProps } from './validation';
 
 /** An existing DB-backup bucket to adopt instead of creating one (see `DatabaseBackupBucket.fromExistingBucket`). */
