@@ -56,7 +56,7 @@ export {
   type RecoveryDrillProps,
   type DrillCredentialSource,
   type DrillSubscriber,
-} from './constructs/recovery-drill';
+} from './constructs/drill/recovery-drill';
 export { nextCronRun } from './constructs/drill-schedule';
 export { generationForDate, type KeyGeneration, type GenerationState } from './constructs/rotation';
 export { RotationRunbook, rotationRunbookFileName, renderRotationRunbook, type RotationRunbookProps } from './constructs/rotation-runbook';

@@ -11,9 +11,19 @@ import {
   type KeyBackupBucketProps,
 } from './backup-bucket';
 import { CustodyManifest } from './custody-manifest';
+import { RecoveryDrill, type RecoveryDrillProps } from './drill/recovery-drill';
+import {
+  custodyAdoptedBucketWithoutDrillReader,
+  custodyBackupsInOneAccount,
+  custodyBucketsShareName,
+  custodyDrillAwsStackShared,
+  custodyIdTaken,
+  custodyOutsideAppStack,
+  custodyStacksShared,
+  custodyWithoutAppStack,
+} from './errors';
 import { ProtectedAppContainer, type ProtectedAppContainerProps } from './key-mount';
 import { MasterKey, type HotCopy, type KeyCopyDeclaration, type MasterKeyProps } from './master-key';
-import { RecoveryDrill, type RecoveryDrillProps } from './recovery-drill';
 import { parseProps } from './validation';
 
 /** An existing DB-backup bucket to adopt instead of creating one (see `DatabaseBackupBucket.fromExistingBucket`). */
@@ -159,49 +169,63 @@ const account = z
   .string()
   .refine((v) => Token.isUnresolved(v) || /^\d{12}$/.test(v), { error: (i) => `must be a 12-digit AWS account id; got "${String(i.input)}"` });
 
+/**
+ * A part's props: only checked to be an object here (the record side, which also words the
+ * error). The part validates them itself, so its errors name the part's path; the custom
+ * side checks nothing and types the output as the part's props.
+ */
+const partProps = <T>() => z.record(z.string(), z.unknown()).and(z.custom<T>());
+
+// Every prop of MasterKeyCustodyProps has its schema here (`satisfies` refuses a missing or
+// an extra key), and the schema's output is the props type, so the constructor reads only
+// parsed props.
+const shape = {
+  keyId: z.string().min(1, 'give the key id, e.g. "zitadel-prod"'),
+  // The profile, the hot copy and the copies are MasterKey's to validate.
+  profile: z.custom<AppProfile | string>().refine((v) => v !== undefined, 'give the app profile: "zitadel", "servos", "act" or genericProfile(...)'),
+  app: z.string().min(1).optional(),
+  hotCopy: z.custom<HotCopy>().refine((v) => v !== undefined, 'give the hot copy, e.g. { kind: "host-file", path: "/etc/zitadel/masterkey" }'),
+  copies: z.custom<readonly KeyCopyDeclaration[]>().optional(),
+  appStack: stackSchema('the production app').optional(),
+  appProvider: providerSchema('docker provider of the production host').optional(),
+  keyStoreStack: stackSchema('the hot-copy store').optional(),
+  keyCustodyStack: stackSchema('key backups'),
+  keyCustodyProvider: providerSchema('AWS provider of the key-backup account').optional(),
+  keyAccountId: account.optional(),
+  dbBackupStack: stackSchema('DB backups'),
+  dbBackupProvider: providerSchema('AWS provider of the DB-backup account').optional(),
+  dbAccountId: account.optional(),
+  existingDbBucket: z
+    .object({
+      bucketName: z.string().min(3, 'give the existing bucket\'s name'),
+      restorableDays: z
+        .number({ error: 'give restorableDays: how long the existing bucket keeps a backup restorable (its lifecycle), so that key backups can be made to outlive it (KC022)' })
+        .int()
+        .positive(),
+      drillReaderArn: z.string().min(1).optional(),
+    })
+    .optional(),
+  drillStack: stackSchema('the recovery drill\'s scratch docker host'),
+  drillProvider: z.custom<TerraformProvider>(
+    (v) => v instanceof TerraformProvider && v.terraformResourceType === 'docker',
+    'must be the docker provider of the scratch host, e.g. new DockerProvider(drillStack, "scratch", { alias: "scratch", host: "ssh://deploy@scratch.example.com" })',
+  ),
+  drillAwsStack: stackSchema('the drill\'s schedule and alarm').optional(),
+  drillAwsProvider: providerSchema('AWS provider of the drill account').optional(),
+  timezone: z.string().optional(),
+  masterKeyProps: partProps<NonNullable<MasterKeyCustodyProps['masterKeyProps']>>().optional(),
+  keyBucketProps: partProps<NonNullable<MasterKeyCustodyProps['keyBucketProps']>>().optional(),
+  dbBucketProps: partProps<NonNullable<MasterKeyCustodyProps['dbBucketProps']>>().optional(),
+  appProps: partProps<NonNullable<MasterKeyCustodyProps['appProps']>>().optional(),
+  drillProps: partProps<NonNullable<MasterKeyCustodyProps['drillProps']>>().optional(),
+} satisfies Record<keyof MasterKeyCustodyProps, z.ZodType>;
+
 const schema = z
-  .object({
-    keyId: z.string().min(1, 'give the key id, e.g. "zitadel-prod"'),
-    profile: z.unknown().refine((v) => v !== undefined, 'give the app profile: "zitadel", "servos", "act" or genericProfile(...)'),
-    app: z.string().min(1).optional(),
-    hotCopy: z.unknown().refine((v) => v !== undefined, 'give the hot copy, e.g. { kind: "host-file", path: "/etc/zitadel/masterkey" }'),
-    appStack: stackSchema('the production app').optional(),
-    appProvider: providerSchema('docker provider of the production host').optional(),
-    keyStoreStack: stackSchema('the hot-copy store').optional(),
-    keyCustodyStack: stackSchema('key backups'),
-    keyCustodyProvider: providerSchema('AWS provider of the key-backup account').optional(),
-    keyAccountId: account.optional(),
-    dbBackupStack: stackSchema('DB backups'),
-    dbBackupProvider: providerSchema('AWS provider of the DB-backup account').optional(),
-    dbAccountId: account.optional(),
-    existingDbBucket: z
-      .object({
-        bucketName: z.string().min(3, 'give the existing bucket\'s name'),
-        restorableDays: z
-          .number({ error: 'give restorableDays: how long the existing bucket keeps a backup restorable (its lifecycle), so that key backups can be made to outlive it (KC022)' })
-          .int()
-          .positive(),
-        drillReaderArn: z.string().min(1).optional(),
-      })
-      .optional(),
-    drillStack: stackSchema('the recovery drill\'s scratch docker host'),
-    drillProvider: z.custom<TerraformProvider>(
-      (v) => v instanceof TerraformProvider && v.terraformResourceType === 'docker',
-      'must be the docker provider of the scratch host, e.g. new DockerProvider(drillStack, "scratch", { alias: "scratch", host: "ssh://deploy@scratch.example.com" })',
-    ),
-    drillAwsStack: stackSchema('the drill\'s schedule and alarm').optional(),
-    drillAwsProvider: providerSchema('AWS provider of the drill account').optional(),
-    timezone: z.string().optional(),
-    masterKeyProps: z.record(z.string(), z.unknown()).optional(),
-    keyBucketProps: z.record(z.string(), z.unknown()).optional(),
-    dbBucketProps: z.record(z.string(), z.unknown()).optional(),
-    appProps: z.record(z.string(), z.unknown()).optional(),
-    drillProps: z.record(z.string(), z.unknown()).optional(),
-  })
+  .object(shape)
   .refine((p) => !(p.existingDbBucket && p.dbBucketProps), {
     message: 'give existingDbBucket (adopt a bucket) or dbBucketProps (configure the bucket this construct creates), not both',
     path: ['dbBucketProps'],
-  });
+  }) satisfies z.ZodType<MasterKeyCustodyProps>;
 
 const ROLE_NAMES = {
   keyCustodyStack: 'key backups',
@@ -277,16 +301,10 @@ export class MasterKeyCustody extends Construct {
     const ownStack = stackOf(this);
     const appStack = p.appStack ?? ownStack;
     if (!appStack) {
-      throw new Error(
-        `[${this.node.path}] MasterKeyCustody: appStack is missing and the construct is not inside a stack, so there is no stack for the app container and the key.\n` +
-          'fix: pass appStack: the TerraformStack of the production docker host (or create the construct inside that stack)',
-      );
+      throw custodyWithoutAppStack(this);
     }
     if (ownStack && p.appStack && ownStack !== p.appStack) {
-      throw new Error(
-        `[${this.node.path}] MasterKeyCustody: the construct is in stack "${ownStack.node.id}" but appStack is "${p.appStack.node.id}".\n` +
-          'fix: create the construct in the app stack (or at the app root), or leave appStack out',
-      );
+      throw custodyOutsideAppStack(this, ownStack.node.id, p.appStack.node.id);
     }
     const drillAwsStack = p.drillAwsStack ?? p.drillStack;
     this.stacks = {
@@ -304,24 +322,20 @@ export class MasterKeyCustody extends Construct {
     const keyAccountId = p.keyAccountId ?? pinnedAccount(keyProvider);
     const dbAccountId = p.dbAccountId ?? pinnedAccount(dbProvider);
     if (keyAccountId !== undefined && keyAccountId === dbAccountId) {
-      throw new Error(
-        `[${this.node.path}] MasterKeyCustody: key backups and DB backups would both live in AWS account ${keyAccountId}. ` +
-          'In one account, one administrator credential reaches both: the 1-2 backup custody separation forbids (KC011/KC013).\n' +
-          'fix: put the key-backup bucket and the DB-backup bucket in two different AWS accounts (keyCustodyProvider / dbBackupProvider pinned with allowedAccountIds)',
-      );
+      throw custodyBackupsInOneAccount(this, keyAccountId);
     }
 
     // The key: a declaration (host file) or a cloud store, in the key store's stack.
     const existing = p.existingDbBucket;
     this.key = new MasterKey(this.holder(this.stacks.keyStore), 'MasterKey', {
-      keyId: props.keyId,
-      profile: props.profile,
-      app: props.app,
-      hotCopy: props.hotCopy,
-      copies: props.copies,
+      keyId: p.keyId,
+      profile: p.profile,
+      app: p.app,
+      hotCopy: p.hotCopy,
+      copies: p.copies,
       // An adopted bucket's lifecycle cannot be read: declare its retention for KC022.
       dbRetentionDays: existing?.restorableDays,
-      ...(props.masterKeyProps ?? {}),
+      ...(p.masterKeyProps ?? {}),
     });
     const app = this.key.app;
     const keyId = this.key.keyId;
@@ -329,13 +343,10 @@ export class MasterKeyCustody extends Construct {
     // Plan-time separation (KC010): each bucket refuses to resolve to the other when the
     // other's name is known as a literal. A cross-stack reference would make one custody
     // stack read the other's state, so only literals are passed.
-    const keyBucketName = literalName(props.keyBucketProps?.bucketName);
-    const dbBucketName = existing ? literalName(existing.bucketName) : literalName(props.dbBucketProps?.bucketName);
+    const keyBucketName = literalName(p.keyBucketProps?.bucketName);
+    const dbBucketName = existing ? literalName(existing.bucketName) : literalName(p.dbBucketProps?.bucketName);
     if (keyBucketName !== undefined && dbBucketName !== undefined && keyBucketName.toLowerCase() === dbBucketName.toLowerCase()) {
-      throw new Error(
-        `[${this.node.path}] MasterKeyCustody: the key-backup bucket and the DB-backup bucket are both named "${keyBucketName}" (KC010): DB backups and key backups never share a bucket.\n` +
-          'fix: give the two buckets different names, in two accounts',
-      );
+      throw custodyBucketsShareName(this, keyBucketName);
     }
     // Two literals are compared right here; Terraform refuses a condition that refers to
     // nothing, so a side gets the other's name only when its own is not a literal.
@@ -346,8 +357,8 @@ export class MasterKeyCustody extends Construct {
       app,
       provider: p.keyCustodyProvider,
       accountId: keyAccountId,
-      otherCustodyBucket: ownNameOpen(props.keyBucketProps?.bucketName) ? dbBucketName : undefined,
-      ...(props.keyBucketProps ?? {}),
+      otherCustodyBucket: ownNameOpen(p.keyBucketProps?.bucketName) ? dbBucketName : undefined,
+      ...(p.keyBucketProps ?? {}),
     });
     if (existing) {
       this.dbBucket = DatabaseBackupBucket.fromExistingBucket(this.holder(p.dbBackupStack), 'DbBackups', {
@@ -364,8 +375,8 @@ export class MasterKeyCustody extends Construct {
         app,
         provider: p.dbBackupProvider,
         accountId: dbAccountId,
-        otherCustodyBucket: ownNameOpen(props.dbBucketProps?.bucketName) ? keyBucketName : undefined,
-        ...(props.dbBucketProps ?? {}),
+        otherCustodyBucket: ownNameOpen(p.dbBucketProps?.bucketName) ? keyBucketName : undefined,
+        ...(p.dbBucketProps ?? {}),
       });
     }
     // Checked when both buckets exist for the same key anyway; asserted here so that a
@@ -375,18 +386,14 @@ export class MasterKeyCustody extends Construct {
     this.app = new ProtectedAppContainer(this.holder(appStack), 'App', {
       masterKey: this.key,
       provider: p.appProvider,
-      ...(props.appProps ?? {}),
+      ...(p.appProps ?? {}),
     });
 
     const dbBucket = this.dbBucket;
     if (dbBucket instanceof AdoptedBackupBucket && !existing?.drillReaderArn) {
-      throw new Error(
-        `[${this.node.path}] MasterKeyCustody: the adopted DB-backup bucket "${existing?.bucketName}" has no drill reader. The recovery drill restores a DB backup with a ` +
-          'read-only principal of its own; this construct cannot grant one on a bucket it does not manage.\n' +
-          'fix: grant a read-only role on the bucket (s3:GetObject, s3:ListBucket, kms:Decrypt) where it is managed, and pass its ARN as existingDbBucket.drillReaderArn',
-      );
+      throw custodyAdoptedBucketWithoutDrillReader(this, existing?.bucketName);
     }
-    const drillProps = {
+    const drillProps: RecoveryDrillProps = {
       masterKey: this.key,
       keyBucket: this.keyBucket,
       dbBucket,
@@ -400,10 +407,9 @@ export class MasterKeyCustody extends Construct {
       keyReaderTrust: keyAccountId ? { principals: [keyAccountId] } : undefined,
       dbReaderTrust: dbAccountId ? { principals: [dbAccountId] } : undefined,
       ...(dbBucket instanceof AdoptedBackupBucket ? { dbReaderArn: existing?.drillReaderArn } : {}),
-      ...(props.drillProps ?? {}),
+      ...(p.drillProps ?? {}),
     };
-    // An adopted DB bucket needs RecoveryDrill's adopted-bucket support (dbReaderArn).
-    this.drill = new RecoveryDrill(this.holder(p.drillStack), 'Drill', drillProps as unknown as RecoveryDrillProps);
+    this.drill = new RecoveryDrill(this.holder(p.drillStack), 'Drill', drillProps);
 
     // Declares nothing of its own (the parts do), but switches on the app-wide check even
     // when the construct sits at the app root.
@@ -419,9 +425,7 @@ export class MasterKeyCustody extends Construct {
     const found = stack.node.tryFindChild(this.node.id);
     if (found instanceof MasterKeyCustodyPart && found.owner === this) return found;
     if (found) {
-      throw new Error(
-        `[${this.node.path}] MasterKeyCustody: stack "${stack.node.id}" already has a construct named "${this.node.id}".\nfix: give this MasterKeyCustody another id`,
-      );
+      throw custodyIdTaken(this, stack.node.id, this.node.id);
     }
     return new MasterKeyCustodyPart(stack, this.node.id, this);
   }
@@ -443,19 +447,12 @@ export class MasterKeyCustody extends Construct {
         const a = names[i];
         const b = names[j];
         if (stacks[a] !== stacks[b]) continue;
-        throw new Error(
-          `[${this.node.path}] MasterKeyCustody: ${a} and ${b} are the same stack "${stacks[a].node.id}" (${ROLE_NAMES[a]} and ${ROLE_NAMES[b]}): ${why[`${a}=${b}`]}.\n` +
-            `fix: give ${ROLE_NAMES[a]} and ${ROLE_NAMES[b]} a stack each, each with its own provider (account, credentials) and backend; ` +
-            'if you really want another layout, compose MasterKey, KeyBackupBucket, DatabaseBackupBucket, ProtectedAppContainer and RecoveryDrill by hand',
-        );
+        throw custodyStacksShared(this, a, b, stacks[a].node.id, ROLE_NAMES[a], ROLE_NAMES[b], why[`${a}=${b}`]);
       }
     }
     for (const s of ['keyCustodyStack', 'dbBackupStack', 'appStack'] as const) {
       if (drillAws === stacks[s]) {
-        throw new Error(
-          `[${this.node.path}] MasterKeyCustody: drillAwsStack is the same stack "${drillAws.node.id}" as ${s} (${ROLE_NAMES[s]}); the drill's schedule and alarm belong in a stack of their own.\n` +
-            'fix: give drillAwsStack a stack of its own (or leave it out to keep them in drillStack)',
-        );
+        throw custodyDrillAwsStackShared(this, drillAws.node.id, s, ROLE_NAMES[s]);
       }
     }
   }

@@ -1,9 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { TerraformStack } from 'cdktf';
-import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { secretPath, type AppProfile } from '../profiles';
+import { writeBesideStack } from '../synth/custom-synthesis';
 import { CustodyManifest } from './custody-manifest';
 import type { MasterKey } from './master-key';
 import { activeOf, oldSecretName, rotatingOf, type KeyGeneration } from './rotation';
@@ -340,14 +338,11 @@ export class RotationRunbook extends Construct {
     this.props = props;
     this.fileName = rotationRunbookFileName(props.masterKey.keyId);
     CustodyManifest.of(this);
-    const stack = TerraformStack.of(this);
-    addCustomSynthesis(this, {
-      onSynthesize: (session) => {
-        const dir = join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, this.fileName), this.render());
-      },
-    });
+    writeBesideStack(
+      this,
+      () => this.fileName,
+      () => this.render(),
+    );
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { keyArguments, secretPath, type AppProfile, type KeyRotation } from '../profiles';
 import { addDays, formatDate, parseDate, RETENTION_MARGIN_DAYS } from '../rules/helpers';
+import { noActiveGeneration, notABackupDate, oldKeyFileNeedsFlag } from './errors';
 
 /** Lifecycle of one generation: see {@link KeyGeneration.state}. */
 export type GenerationState = 'active' | 'rotating' | 'retired';
@@ -63,7 +64,7 @@ export function earliestKeepUntil(retiredOn: string, dbRetentionDays: number): s
 /** The generation new data is encrypted with. */
 export function activeOf(gens: readonly KeyGeneration[]): KeyGeneration {
   const a = gens.find((g) => g.state === 'active');
-  if (!a) throw new Error('internal: a key without an active generation passed validation');
+  if (!a) throw noActiveGeneration();
   return a;
 }
 
@@ -83,7 +84,7 @@ export function rotatingOf(gens: readonly KeyGeneration[]): KeyGeneration | unde
 export function generationForDate(gens: readonly KeyGeneration[], backupDate: string | Date): KeyGeneration {
   const day = typeof backupDate === 'string' ? backupDate : formatDate(backupDate.getTime());
   const t = parseDate(day);
-  if (t === undefined) throw new Error(`generationFor: "${String(backupDate)}" is not a YYYY-MM-DD date (or a Date)`);
+  if (t === undefined) throw notABackupDate(backupDate);
   const retired = gens.filter((g) => g.state === 'retired' && g.retiredOn !== undefined).sort((a, b) => a.generation - b.generation);
   for (const g of retired) {
     const r = parseDate(g.retiredOn as string);
@@ -147,7 +148,7 @@ export function switchOver(
   };
   if (!rotating || profile.rotation?.kind !== 'old-key-file') return single(active);
   if (profile.passing.kind !== 'flag') {
-    throw new Error(`profile "${profile.name}": an old-key-file rotation needs a flag-passed key (passing.kind "flag")`);
+    throw oldKeyFileNeedsFlag(profile.name);
   }
   const oldTarget = secretPath(profile, oldSecretName(profile, secretName));
   const flag = profile.passing.flag;

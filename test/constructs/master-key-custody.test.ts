@@ -9,7 +9,7 @@ import { AdoptedBackupBucket, DatabaseBackupBucket, KeyBackupBucket } from '../.
 import { ProtectedAppContainer } from '../../lib/constructs/key-mount';
 import { MasterKey } from '../../lib/constructs/master-key';
 import { MasterKeyCustody, type MasterKeyCustodyProps } from '../../lib/constructs/master-key-custody';
-import { RecoveryDrill } from '../../lib/constructs/recovery-drill';
+import { RecoveryDrill } from '../../lib/constructs/drill/recovery-drill';
 import { CustodySuppressions } from '../../lib/constructs/suppressions';
 import { ALL_RULES } from '../../lib/rules';
 import { KeyCustody } from '../../lib/synth/custody-check';

@@ -6,7 +6,7 @@
  * the docker provider is not in the mirror.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { drillWorld, KEY_ID, loadCatalogue, type DrillWorld } from '../constructs/recovery-drill-fixtures';
+import { drillWorld, KEY_ID, loadCatalogue, type DrillWorld } from '../constructs/drill/fixtures';
 import { describeTerraform, terraformCheck } from '../helpers/terraform';
 
 interface PlanJson {

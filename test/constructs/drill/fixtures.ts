@@ -15,18 +15,18 @@ import { join } from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { DatabaseBackupBucket, KeyBackupBucket } from '../../lib/constructs/backup-bucket';
-import { ProtectedAppContainer } from '../../lib/constructs/key-mount';
-import { MasterKey } from '../../lib/constructs/master-key';
-import { RecoveryDrill, type RecoveryDrillProps } from '../../lib/constructs/recovery-drill';
-import { buildModel } from '../../lib/model/build';
-import type { CustodyModel, Finding } from '../../lib/model/types';
-import { runRules } from '../../lib/rules/engine';
-import type { CustodyRule } from '../../lib/rules/rule';
-import { KeyCustody } from '../../lib/synth/custody-check';
-import { allRules } from './backup-bucket-fixtures';
+import { DatabaseBackupBucket, KeyBackupBucket } from '../../../lib/constructs/backup-bucket';
+import { ProtectedAppContainer } from '../../../lib/constructs/key-mount';
+import { MasterKey } from '../../../lib/constructs/master-key';
+import { RecoveryDrill, type RecoveryDrillProps } from '../../../lib/constructs/drill/recovery-drill';
+import { buildModel } from '../../../lib/model/build';
+import type { CustodyModel, Finding } from '../../../lib/model/types';
+import { runRules } from '../../../lib/rules/engine';
+import type { CustodyRule } from '../../../lib/rules/rule';
+import { KeyCustody } from '../../../lib/synth/custody-check';
+import { allRules } from '../backup-bucket-fixtures';
 
-export { loadCatalogue } from './backup-bucket-fixtures';
+export { loadCatalogue } from '../backup-bucket-fixtures';
 
 export const KEY_ID = 'zitadel-master';
 export const KEY_ACCOUNT = '111111111111';
@@ -174,4 +174,9 @@ export function onlyResource(json: TfJson, type: string): Record<string, unknown
 /** Findings of `ruleId` (unsuppressed) in an error message or finding list. */
 export function ruleIds(findings: readonly Finding[]): string[] {
   return [...new Set(findings.filter((f) => !f.suppressed).map((f) => f.ruleId))].sort();
+}
+
+/** The custody check's findings of the last synth. */
+export function lastFindings(w: DrillWorld) {
+  return KeyCustody.checkOf(w.app)!.lastResult!.findings;
 }

@@ -1,40 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRILL_RUNBOOK_FILE, RecoveryDrill } from '../../lib/constructs/recovery-drill';
-import { nextCronRun } from '../../lib/constructs/drill-schedule';
-import { KeyCustody } from '../../lib/synth/custody-check';
-import { summarizeModel } from '../../lib/report/summarize';
-import { DEFAULT_DRILL_SCHEDULE, reachOf, isDrillPrincipal } from '../../lib/rules/drill-helpers';
-import { runRules } from '../../lib/rules/engine';
-import {
-  DB_ACCOUNT,
-  KEY_ACCOUNT,
-  KEY_ID,
-  PROD_HOST,
-  drillWorld,
-  loadCatalogue,
-  onlyResource,
-  resourcesOf,
-  ruleIds,
-  type DrillWorld,
-  type DrillWorldOptions,
-} from './recovery-drill-fixtures';
-import { allRules } from './backup-bucket-fixtures';
+import { describe, expect, it } from 'vitest';
+import { summarizeModel } from '../../../lib/report/summarize';
+import { DEFAULT_DRILL_SCHEDULE, reachOf, isDrillPrincipal } from '../../../lib/rules/drill-helpers';
+import { runRules } from '../../../lib/rules/engine';
+import { allRules } from '../backup-bucket-fixtures';
+import { KEY_ID, PROD_HOST, lastFindings, onlyResource, resourcesOf, ruleIds } from './fixtures';
+import { drillWorlds } from './worlds';
 
-const worlds: DrillWorld[] = [];
-function world(opts?: DrillWorldOptions): DrillWorld {
-  const w = drillWorld(opts);
-  worlds.push(w);
-  return w;
-}
-beforeAll(async () => {
-  await loadCatalogue();
-});
-afterAll(() => {
-  for (const w of worlds.splice(0)) w.cleanup();
-});
+const world = drillWorlds();
 
 interface Statement {
   Effect: string;
@@ -44,11 +16,6 @@ interface Statement {
 const stmts = (policy: unknown) => (JSON.parse(String(policy)) as { Statement: Statement[] }).Statement;
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 type Labels = { label: string; value: string }[];
-
-/** The custody check's findings of the last synth. */
-function lastFindings(w: DrillWorld) {
-  return KeyCustody.checkOf(w.app)!.lastResult!.findings;
-}
 
 describe('RecoveryDrill: a complete four-account drill passes every custody rule', () => {
   it('synthesizes clean: no error, no unsuppressed warning', () => {
@@ -250,35 +217,6 @@ describe('RecoveryDrill: a complete four-account drill passes every custody rule
   });
 });
 
-describe('RecoveryDrill: refusals at construction', () => {
-  it('refuses the production app\'s provider object, naming both providers and the fix', () => {
-    expect(() => world({ drill: { scratchProvider: undefined as never } })).toThrow(/must be a docker provider[\s\S]*at scratchProvider/);
-    let w!: DrillWorld;
-    expect(() => (w = world({ drill: false }))).not.toThrow();
-    expect(() => new RecoveryDrill(w.stacks.app, 'Drill', { masterKey: w.key, keyBucket: w.keyBucket, dbBucket: w.dbBucket, scratchProvider: w.prodDocker })).toThrow(
-      /scratchProvider app\/docker is the same provider object as app\/docker, the production app's docker provider \(app\/docker\)[\s\S]*fix: declare a docker provider of its own/,
-    );
-  });
-
-  it('refuses a scratch provider pointing at the production host, and one without an alias', () => {
-    const w = world({ drill: false });
-    const sameHost = new DockerProvider(w.stacks.drill, 'sneaky', { alias: 'sneaky', host: `${PROD_HOST}/` });
-    expect(() => new RecoveryDrill(w.stacks.drill, 'Drill', { masterKey: w.key, keyBucket: w.keyBucket, dbBucket: w.dbBucket, scratchProvider: sameHost })).toThrow(
-      /drill\/sneaky points at the same docker host "ssh:\/\/deploy@prod\.example\.com" as app\/docker/,
-    );
-    const w2 = world({ drill: false });
-    const noAlias = new DockerProvider(w2.stacks.drill, 'docker', { host: 'ssh://deploy@scratch-2.example.com' });
-    expect(() => new RecoveryDrill(w2.stacks.drill, 'Drill', { masterKey: w2.key, keyBucket: w2.keyBucket, dbBucket: w2.dbBucket, scratchProvider: noAlias })).toThrow(/has no alias/);
-  });
-
-  it('refuses shared credentials for the two jobs, and a key passed in appEnv', () => {
-    expect(() => world({ drill: { keyCredentials: { hostDir: '/etc/key-custody/drill/shared' }, dbCredentials: { hostDir: '/etc/key-custody/drill/shared' } } })).toThrow(
-      /would share credentials[\s\S]*KC011/,
-    );
-    expect(() => world({ drill: { appEnv: { ZITADEL_MASTERKEY: 'x' } } })).toThrow(/"ZITADEL_MASTERKEY" would carry the master key/);
-  });
-});
-
 describe('RecoveryDrill: the custody rules catch what the construct would refuse', () => {
   it('a drill pointed at the production docker host (escape hatch) fails synth with KC031/KC032', () => {
     const w = world({ after: (x) => x.scratch.addOverride('host', PROD_HOST) });
@@ -336,60 +274,5 @@ describe('RecoveryDrill: the custody rules catch what the construct would refuse
     expect(w.synth()).toBeUndefined();
     expect(lastFindings(w).filter((f) => f.suppressed)).toEqual([]);
     expect(lastFindings(w).filter((f) => f.ruleId === 'KC032')).toEqual([]);
-  });
-});
-
-describe('RecoveryDrill: runbook', () => {
-  it('writes drill-runbook.md next to the stack output with the Zitadel steps, /debug/readyok, and a drill-log template', () => {
-    const w = world();
-    expect(w.synth()).toBeUndefined();
-    const text = readFileSync(join(w.stackDir('drill'), DRILL_RUNBOOK_FILE), 'utf8');
-    const steps = [
-      /1\. \*\*Restore the DB backup \(at least 7 days old\) with the DB restore credential only\.\*\*/,
-      /2\. \*\*Restore the key from the offsite copy with the key restore credential only\.\*\*/,
-      /3\. \*\*Start the app\.\*\*.*--masterkeyFile \/run\/secrets\/masterkey/,
-      /4\. \*\*Check readiness\.\*\*.*curl -fsS http:\/\/zitadel-drill-app:8080\/debug\/readyok/,
-      /5\. \*\*Log in as the break-glass admin\*\*/,
-      /6\. \*\*Record the result\*\* in `docs\/ops\/zitadel\/drill-log\.md`/,
-      /7\. \*\*Tear down\*\*: `cdktf destroy drill`/,
-    ];
-    let at = 0;
-    for (const s of steps) {
-      const m = s.exec(text.slice(at));
-      expect(m, String(s)).not.toBeNull();
-      at += m!.index + m![0].length;
-    }
-    expect(text).toContain('A failed drill is a P1 incident');
-    expect(text).toContain('## Drill log template');
-    expect(text).toMatch(/\| Date \(UTC\) \| Who \| Drill \|.*\| Result \|/);
-    expect(text).toContain('profile `custody-drill-db-restore`');
-    expect(text).toContain('profile `custody-drill-key-restore`');
-    expect(text).toContain('`keys/aws_s3_bucket.');
-    expect(text).toContain('Next run: 2026-01-05T10:00[Europe/Berlin]');
-    expect(text).toContain('cron(0 10 ? 1,4,7,10 MON#1 *)');
-  });
-
-  it('contains no secret value and no unresolved token', () => {
-    const w = world();
-    expect(w.synth()).toBeUndefined();
-    const text = readFileSync(join(w.stackDir('drill'), DRILL_RUNBOOK_FILE), 'utf8');
-    expect(text).not.toMatch(/TfToken|\$\{/);
-    expect(text).not.toMatch(/AKIA[0-9A-Z]{16}|aws_secret_access_key|AWS_SECRET_ACCESS_KEY|BEGIN [A-Z ]*PRIVATE KEY|ZITADEL_MASTERKEY=|--masterkey[ =]/);
-    // Nothing that looks like a 32-character Zitadel key or a 64-hex key.
-    expect(text).not.toMatch(/(^|[^A-Za-z0-9/._-])[A-Za-z0-9+/]{32}([^A-Za-z0-9/._-]|$)/m);
-    expect(text).not.toMatch(/\b[0-9a-f]{64}\b/);
-    expect(text).not.toContain(KEY_ACCOUNT);
-    expect(text).not.toContain(DB_ACCOUNT);
-  });
-});
-
-describe('nextCronRun', () => {
-  it('computes the first Monday of the next quarter month in the schedule\'s zone', () => {
-    expect(nextCronRun(DEFAULT_DRILL_SCHEDULE, 'Europe/Berlin', new Date('2025-11-12T09:00:00Z'))).toBe('2026-01-05T10:00[Europe/Berlin]');
-    // 2026-01-05 10:00 Berlin is 09:00 UTC: one minute before, the run is still ahead; at it, the next is April.
-    expect(nextCronRun(DEFAULT_DRILL_SCHEDULE, 'Europe/Berlin', new Date('2026-01-05T08:59:00Z'))).toBe('2026-01-05T10:00[Europe/Berlin]');
-    expect(nextCronRun(DEFAULT_DRILL_SCHEDULE, 'Europe/Berlin', new Date('2026-01-05T09:00:00Z'))).toBe('2026-04-06T10:00[Europe/Berlin]');
-    expect(nextCronRun(DEFAULT_DRILL_SCHEDULE, 'UTC', new Date('2026-06-30T23:59:00Z'))).toBe('2026-07-06T10:00[UTC]');
-    expect(nextCronRun('rate(90 days)', 'UTC', new Date())).toBeUndefined();
   });
 });
