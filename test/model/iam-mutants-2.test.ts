@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../lib/model/build';
 import { ModelContext } from '../../lib/model/context';
-import { computeAccess } from '../../lib/model/iam';
+import { computeAccess } from '../../lib/model/iam/analysis';
 import { loadTerraformJson } from '../../lib/model/load';
 import type { CustodyModel, Grant } from '../../lib/model/types';
 import { PROVIDER, allow, blockedLines as blocked, deny, grantLines as grants, merge, mk, policy, tags, unknownLines as unknowns, type Json, type Res } from '../fixtures/iam/fixtures';

@@ -6,7 +6,10 @@
  * Every test asserts the exact grant list (principal, store, access, via) of a small model.
  */
 import { describe, expect, it } from 'vitest';
-import { AWS_MANAGED_POLICIES, STORE_ACTIONS, globMatch, globsIntersect, mayBeSameAccount } from '../../lib/model/iam';
+import { STORE_ACTIONS } from '../../lib/policy/perms';
+import { mayBeSameAccount } from '../../lib/model/iam/accounts';
+import { AWS_MANAGED_POLICIES } from '../../lib/model/iam/aws-managed';
+import { globMatch, globsIntersect } from '../../lib/model/iam/globs';
 import type { CustodyModel } from '../../lib/model/types';
 import { allow, deny, grantLines as grants, merge, mk, policy, tags, unknownLines as unknowns, type Json, type Res } from '../fixtures/iam/fixtures';
 

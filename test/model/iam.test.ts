@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { ModelContext } from '../../lib/model/context';
-import { computeAccess, globsIntersect, AWS_MANAGED_POLICIES } from '../../lib/model/iam';
+import { computeAccess } from '../../lib/model/iam/analysis';
+import { AWS_MANAGED_POLICIES } from '../../lib/model/iam/aws-managed';
+import { globsIntersect } from '../../lib/model/iam/globs';
 import { parseJsonencode } from '../../lib/model/hcl';
 import { loadTerraformJson } from '../../lib/model/load';
 import type { Store } from '../../lib/model/types';
