@@ -23,7 +23,16 @@ import { TAG_APP, TAG_KEY, TAG_ROLE } from '../model/types';
 import { RETENTION_MARGIN_DAYS } from '../rules/helpers';
 import { CustodyManifest } from './custody-manifest';
 import { parseProps } from './validation';
-import { KMS_ADMIN_ACTIONS } from './kms';
+import {
+  KMS_ADMIN_ACTIONS,
+  RESTORE_DENIED_ACTIONS,
+  RESTORE_KMS_ACTIONS,
+  RESTORE_S3_BUCKET_ACTIONS,
+  RESTORE_S3_OBJECT_ACTIONS,
+  WRITER_DENIED_ACTIONS,
+  WRITER_S3_ACTIONS,
+  writerKmsActions,
+} from '../policy/perms';
 
 /** The two custody roles a backup bucket can hold. */
 export type BackupBucketRole = 'db-backup' | 'key-backup';
@@ -268,33 +277,8 @@ const ROLE_DEFAULTS: Record<BackupBucketRole, RoleDefaults> = {
   },
 };
 
-/** What writers must never do: delete history, or loosen the rules that keep it. */
-export const WRITER_DENIED_ACTIONS: readonly string[] = [
-  's3:DeleteObject',
-  's3:DeleteObjectVersion',
-  's3:BypassGovernanceRetention',
-  's3:PutObjectRetention',
-  's3:PutObjectLegalHold',
-  's3:PutObjectLockConfiguration',
-  's3:PutBucketPolicy',
-  's3:DeleteBucketPolicy',
-  's3:PutBucketVersioning',
-  's3:PutLifecycleConfiguration',
-  's3:PutEncryptionConfiguration',
-  's3:DeleteBucket',
-];
-
-/** What restore principals must never do: they read, nothing else. */
-export const RESTORE_DENIED_ACTIONS: readonly string[] = ['s3:PutObject', ...WRITER_DENIED_ACTIONS];
-
-const WRITER_S3_ACTIONS = ['s3:PutObject'];
-const RESTORE_S3_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
-const RESTORE_S3_BUCKET_ACTIONS = ['s3:ListBucket', 's3:ListBucketVersions'];
-const RESTORE_KMS_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
-
-function writerKmsActions(multipart: boolean): string[] {
-  return multipart ? ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Encrypt'];
-}
+// The action lists live in the one action table; re-exported here for the public API.
+export { RESTORE_DENIED_ACTIONS, WRITER_DENIED_ACTIONS };
 
 
 const ACCOUNT_ID = /^\d{12}$/;

@@ -1,5 +1,5 @@
 import { ModelContext, key } from './context';
-import { computeAccess } from './iam';
+import { computeAccess } from './iam/analysis';
 import { readManifest, MANIFEST_KIND } from './manifest';
 import { readStoreSettings } from './settings';
 import { readContainers } from './containers';

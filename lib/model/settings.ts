@@ -2,6 +2,7 @@ import { ModelContext, key } from './context';
 import { block, blocks, bool, literal, num, singleRef, strings } from './load/refs';
 import { parsePolicy, type PolicyStatement } from './policy';
 import type { StoreSettings, TfResource } from './types';
+import { DELETE_ACTIONS } from '../policy/perms';
 
 const COMPANION_TYPES = [
   'aws_s3_bucket_versioning',
@@ -82,8 +83,6 @@ function isTlsDeny(s: PolicyStatement): boolean {
     (c) => /^bool$/i.test(c.test) && /^aws:securetransport$/i.test(c.variable) && c.values.some((v) => String(v).toLowerCase() === 'false'),
   );
 }
-
-const DELETE_ACTIONS = ['s3:deleteobject', 's3:deleteobjectversion'];
 
 /** Read everything the hardening and retention rules need about one store. */
 export function readStoreSettings(ctx: ModelContext, r: TfResource): StoreSettings {

@@ -1,4 +1,4 @@
-import { mayBeSameAccount } from '../model/iam';
+import { mayBeSameAccount } from '../model/iam/accounts';
 import type { CustodyModel, Grant, Principal, Store } from '../model/types';
 import type { CustodyRule, RuleViolation } from './rule';
 

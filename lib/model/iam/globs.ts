@@ -1,0 +1,61 @@
+/** Glob matching for IAM patterns: one pattern against a string, two patterns against each other, and coverage. */
+
+/** Glob match (`*` any run, `?` one character) of a pattern against a concrete string. */
+export function globMatch(pattern: string, s: string): boolean {
+  let p = 0;
+  let i = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < s.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === s[i])) {
+      p++;
+      i++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = i;
+    } else if (star >= 0) {
+      p = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** True when some string matches both globs (case-insensitive). */
+export function globsIntersect(a: string, b: string): boolean {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const n = a.length;
+  const m = b.length;
+  const w = m + 1;
+  const seen = new Uint8Array((n + 1) * w);
+  const todo: number[] = [0, 0];
+  while (todo.length) {
+    const j = todo.pop() as number;
+    const i = todo.pop() as number;
+    const idx = i * w + j;
+    if (seen[idx]) continue;
+    seen[idx] = 1;
+    if (i === n && j === m) return true;
+    const ca = a[i];
+    const cb = b[j];
+    if (i < n && ca === '*') {
+      todo.push(i + 1, j);
+      if (j < m) todo.push(i, j + 1);
+    }
+    if (j < m && cb === '*') {
+      todo.push(i, j + 1);
+      if (i < n) todo.push(i + 1, j);
+    }
+    if (i < n && j < m && ca !== '*' && cb !== '*' && (ca === '?' || cb === '?' || ca === cb)) todo.push(i + 1, j + 1);
+  }
+  return false;
+}
+
+const SENTINEL = '\uE0FF';
+
+/** True when the glob `pattern` matches every string the glob `template` stands for (approximately). */
+export function globCovers(pattern: string, template: string): boolean {
+  return globMatch(pattern, template.replace(/\*/g, SENTINEL).replace(/\?/g, SENTINEL));
+}

@@ -1,0 +1,115 @@
+/** Every IAM action list, once: what the constructs write into policies and what the access model reads out of them. */
+
+/** The store kinds the access model knows (the model's `Store['kind']`). */
+export type StoreKind = 's3' | 'secretsmanager' | 'ssm' | 'other';
+
+/** What a store action gives (decryption comes from the store's KMS key, not from a store action). */
+export type StoreAccess = 'read' | 'write' | 'delete' | 'admin';
+
+/** Which ARN of an S3 store an action applies to: the bucket, its objects, or either. */
+export type Level = 'bucket' | 'object' | 'any';
+
+export interface ActionSpec {
+  /** Lower-case action name. */
+  readonly action: string;
+  readonly access: StoreAccess;
+  readonly level: Level;
+}
+
+/** The actions that give each kind of access, per store kind. */
+export const STORE_ACTIONS: Readonly<Record<StoreKind, readonly ActionSpec[]>> = {
+  s3: [
+    { action: 's3:getobject', access: 'read', level: 'object' },
+    { action: 's3:getobjectversion', access: 'read', level: 'object' },
+    { action: 's3:putobject', access: 'write', level: 'object' },
+    { action: 's3:deleteobject', access: 'delete', level: 'object' },
+    { action: 's3:deleteobjectversion', access: 'delete', level: 'object' },
+    { action: 's3:deletebucket', access: 'delete', level: 'bucket' },
+    { action: 's3:putbucketpolicy', access: 'admin', level: 'bucket' },
+    { action: 's3:deletebucketpolicy', access: 'admin', level: 'bucket' },
+    { action: 's3:putbucketobjectlockconfiguration', access: 'admin', level: 'bucket' },
+    { action: 's3:putlifecycleconfiguration', access: 'admin', level: 'bucket' },
+    { action: 's3:putbucketversioning', access: 'admin', level: 'bucket' },
+    { action: 's3:bypassgovernanceretention', access: 'admin', level: 'object' },
+  ],
+  secretsmanager: [
+    { action: 'secretsmanager:getsecretvalue', access: 'read', level: 'any' },
+    { action: 'secretsmanager:putsecretvalue', access: 'write', level: 'any' },
+    { action: 'secretsmanager:updatesecret', access: 'write', level: 'any' },
+    { action: 'secretsmanager:deletesecret', access: 'delete', level: 'any' },
+    { action: 'secretsmanager:putresourcepolicy', access: 'admin', level: 'any' },
+    { action: 'secretsmanager:deleteresourcepolicy', access: 'admin', level: 'any' },
+  ],
+  ssm: [
+    { action: 'ssm:getparameter', access: 'read', level: 'any' },
+    { action: 'ssm:getparameters', access: 'read', level: 'any' },
+    { action: 'ssm:putparameter', access: 'write', level: 'any' },
+    { action: 'ssm:deleteparameter', access: 'delete', level: 'any' },
+    { action: 'ssm:deleteparameters', access: 'delete', level: 'any' },
+  ],
+  other: [],
+};
+
+/** The action that decrypts with a KMS key, as the access model compares actions (lower case). */
+export const KMS_DECRYPT = 'kms:decrypt';
+/** The action that assumes a role, as the access model compares actions (lower case). */
+export const STS_ASSUME = 'sts:assumerole';
+
+/** Object deletes, as a bucket policy's Deny names them (lower case) to protect history. */
+export const DELETE_ACTIONS = ['s3:deleteobject', 's3:deleteobjectversion'];
+
+/**
+ * What a KMS key administrator may do: manage the key's life, never use it. Keeping
+ * administration and use apart in every key policy is what lets the key's owner be
+ * someone other than the backup writer and the restorer.
+ */
+export const KMS_ADMIN_ACTIONS: readonly string[] = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+/** What writers must never do: delete history, or loosen the rules that keep it. */
+export const WRITER_DENIED_ACTIONS: readonly string[] = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:BypassGovernanceRetention',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+  's3:PutObjectLockConfiguration',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:PutBucketVersioning',
+  's3:PutLifecycleConfiguration',
+  's3:PutEncryptionConfiguration',
+  's3:DeleteBucket',
+];
+
+/** What restore principals must never do: they read, nothing else. */
+export const RESTORE_DENIED_ACTIONS: readonly string[] = ['s3:PutObject', ...WRITER_DENIED_ACTIONS];
+
+/** What a writer may do to the bucket: add objects. */
+export const WRITER_S3_ACTIONS = ['s3:PutObject'];
+/** What a restore principal may do to the objects: read them, old versions included. */
+export const RESTORE_S3_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
+/** What a restore principal may do to the bucket: list objects and versions. */
+export const RESTORE_S3_BUCKET_ACTIONS = ['s3:ListBucket', 's3:ListBucketVersions'];
+/** What a restore principal may do with the bucket's key. */
+export const RESTORE_KMS_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+
+/** What a writer may do with the bucket's key; multipart uploads also need to decrypt the parts. */
+export function writerKmsActions(multipart: boolean): string[] {
+  return multipart ? ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Encrypt'];
+}
