@@ -113,9 +113,13 @@ export function noHostFileToCheck(scope: IConstruct, key: MasterKey): Error {
   );
 }
 
-/** A protected app (container or service) of a profile without an image, and no `image` prop. */
-export function namesNoImage(scope: IConstruct, construct: string, profile: string): Error {
-  return new Error(`[${scope.node.path}] ${construct}: profile "${profile}" names no image; give image, e.g. image: "registry/app:1.2.3"`);
+/**
+ * The app's profile has no image and the construct was given none either (`prop` names the
+ * image prop). RecoveryDrill says the same in another shape today (`names no image.\nfix:
+ * give appImage, ...`); one text for all three changes a message, so it is left to the merge.
+ */
+export function namesNoImage(scope: IConstruct, construct: string, profile: string, prop: string): Error {
+  return new Error(`[${scope.node.path}] ${construct}: profile "${profile}" names no image; give ${prop}, e.g. ${prop}: "registry/app:1.2.3"`);
 }
 
 /** A Swarm service of a rotating Zitadel v5 key needs the old key's secret too. */

@@ -90,7 +90,7 @@ export class ProtectedAppContainer extends Construct {
     } else {
       const ref = props.image ?? profile.image;
       if (!ref) {
-        throw namesNoImage(this, 'ProtectedAppContainer', profile.name);
+        throw namesNoImage(this, 'ProtectedAppContainer', profile.name, 'image');
       }
       this.image = new Image(this, 'Image', { provider: p.provider, name: ref, keepLocally: true });
       imageRef = this.image.imageId;

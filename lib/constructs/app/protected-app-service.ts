@@ -115,7 +115,7 @@ export class ProtectedAppService extends Construct {
     }
     const image = p.image ?? profile.image;
     if (!image) {
-      throw namesNoImage(this, 'ProtectedAppService', profile.name);
+      throw namesNoImage(this, 'ProtectedAppService', profile.name, 'image');
     }
 
     if (p.deployCheck !== false) {

@@ -41,9 +41,17 @@ interface CouplingEntry {
   readonly facts: RetentionFacts;
 }
 
-/** Backup buckets of one app by custody key, for the automatic coupling check. */
+/**
+ * The backup buckets created so far, per app: KeyBackupBucket and DatabaseBackupBucket live in
+ * different stacks (often created in either order), and whichever comes second checks the
+ * pair at construct time, before any Terraform is written. The map is module-level but keyed
+ * by the construct root (the App) and held weakly, so it is per-app state: two apps in one
+ * process never see each other's buckets, and an app's entries go when the app does. (Keeping
+ * the list on the tree instead would take a construct of its own under the App.)
+ */
 const couplingRegistry = new WeakMap<IConstruct, CouplingEntry[]>();
 
+/** Record a bucket's retention figures, and refuse it if it breaks the coupling with a bucket of the other role and the same key. */
 export function registerForCoupling(scope: IConstruct, entry: CouplingEntry): void {
   const root = scope.node.root;
   let list = couplingRegistry.get(root);

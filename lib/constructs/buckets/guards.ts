@@ -22,11 +22,13 @@ function normalizedBucket(v: string): string {
   return Fn.lower(Fn.replace(v, '/^arn:[^:]+:s3:::/', ''));
 }
 
+/** The lifecycle conditions a bucket (or adopted data source) gets. */
 export interface PlanTimeGuards {
   readonly precondition: Precondition[];
   readonly postcondition: Postcondition[];
 }
 
+/** The guards as a `lifecycle` block, or none when there are no guards. */
 export function guardLifecycle(g: PlanTimeGuards): { precondition?: Precondition[]; postcondition?: Postcondition[] } | undefined {
   if (g.precondition.length === 0 && g.postcondition.length === 0) return undefined;
   return { precondition: g.precondition.length ? g.precondition : undefined, postcondition: g.postcondition.length ? g.postcondition : undefined };

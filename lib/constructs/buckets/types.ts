@@ -27,6 +27,7 @@ export interface ICustodyBucket extends IConstruct {
   retentionFacts(): RetentionFacts | undefined;
 }
 
+/** What a custody role changes in a managed bucket's defaults. */
 export interface RoleDefaults {
   readonly retentionDays: number;
   readonly expireCurrentVersions: boolean;
