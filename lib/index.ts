@@ -9,41 +9,23 @@ export { ALL_RULES } from './rules';
 export { ruleById } from './rules/catalogue';
 export * from './profiles';
 export { KeyCustody, KeyCustodyCheck, type KeyCustodyOptions } from './synth/custody-check';
-export { CustodyManifest } from './constructs/custody-manifest';
-export { CustodySuppressions, type CustodySuppression } from './constructs/suppressions';
-export {
-  MasterKey,
-  type MasterKeyProps,
-  type HotCopy,
-  type HostFileHotCopy,
-  type SecretsManagerHotCopy,
-  type SsmHotCopy,
-  type KeyCopyDeclaration,
-} from './constructs/master-key';
-export { EphemeralKeyInput, type EphemeralKeyInputProps } from './constructs/ephemeral-key-input';
-export { KeyFileCheck, type KeyFileCheckProps } from './constructs/key-file-check';
-export { ProtectedAppContainer, type ProtectedAppContainerProps, type ProtectedAppCommonProps, type KeyPassingProps } from './constructs/key-mount';
-export { ProtectedAppService, type ProtectedAppServiceProps, type SwarmSecretRef } from './constructs/protected-app-service';
-export {
-  CustodyBucket,
-  DatabaseBackupBucket,
-  KeyBackupBucket,
-  AdoptedBackupBucket,
-  assertKeyOutlivesDb,
-  RETENTION_MARGIN_DAYS,
-  WRITER_DENIED_ACTIONS,
-  RESTORE_DENIED_ACTIONS,
-  type CustodyBucketProps,
-  type DatabaseBackupBucketProps,
-  type KeyBackupBucketProps,
-  type AdoptedBackupBucketProps,
-  type ExistingBucketProps,
-  type CustodyRoleTrust,
-  type WriterAccessKeyOptions,
-  type BackupBucketRole,
-  type ObjectLockMode,
-  type RetentionFacts,
-} from './constructs/backup-bucket';
+export { CustodyManifest } from './constructs/manifest/custody-manifest';
+export { CustodySuppressions, type CustodySuppression } from './constructs/manifest/suppressions';
+export { MasterKey, type MasterKeyProps } from './constructs/key/master-key';
+export type { HotCopy, HostFileHotCopy, SecretsManagerHotCopy, SsmHotCopy } from './constructs/key/hot-copy';
+export type { KeyCopyDeclaration } from './constructs/key/generations';
+export { EphemeralKeyInput, type EphemeralKeyInputProps } from './constructs/key/ephemeral-key-input';
+export { KeyFileCheck, type KeyFileCheckProps } from './constructs/app/key-file-check';
+export type { ProtectedAppCommonProps, KeyPassingProps } from './constructs/app/key-mount';
+export { ProtectedAppContainer, type ProtectedAppContainerProps } from './constructs/app/protected-app-container';
+export { ProtectedAppService, type ProtectedAppServiceProps, type SwarmSecretRef } from './constructs/app/protected-app-service';
+export { CustodyBucket, type CustodyBucketProps, type CustodyRoleTrust, type WriterAccessKeyOptions } from './constructs/buckets/custody-bucket';
+export { DatabaseBackupBucket, type DatabaseBackupBucketProps } from './constructs/buckets/database-backup-bucket';
+export { KeyBackupBucket, type KeyBackupBucketProps } from './constructs/buckets/key-backup-bucket';
+export { AdoptedBackupBucket, type AdoptedBackupBucketProps, type ExistingBucketProps } from './constructs/buckets/adopted-backup-bucket';
+export { assertKeyOutlivesDb, RETENTION_MARGIN_DAYS, type RetentionFacts } from './constructs/buckets/coupling';
+export { WRITER_DENIED_ACTIONS, RESTORE_DENIED_ACTIONS } from './policy/perms';
+export type { BackupBucketRole, ObjectLockMode, ICustodyBucket } from './constructs/buckets/types';
 export { summarizeModel, forStack, renderMarkdown, renderJsonReport, renderJsonCheck, renderText, type ReportData } from './report';
 export { verifyKeyFile, type VerifyKeyResult } from './keyfile/verify';
 export {
@@ -60,5 +42,5 @@ export {
 export { nextCronRun } from './constructs/drill-schedule';
 export { generationForDate, type KeyGeneration, type GenerationState } from './constructs/rotation';
 export { RotationRunbook, rotationRunbookFileName, renderRotationRunbook, type RotationRunbookProps } from './constructs/rotation-runbook';
-export type { OffsiteBackupProps, PreviousKeyGeneration } from './constructs/master-key';
+export type { OffsiteBackupProps, PreviousKeyGeneration } from './constructs/key/generations';
 export { MasterKeyCustody, MasterKeyCustodyPart, type MasterKeyCustodyProps, type ExistingDbBucketOptions } from './constructs/master-key-custody';

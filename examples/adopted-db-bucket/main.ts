@@ -21,7 +21,7 @@
 import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { CustodySuppressions } from '../../lib/constructs/suppressions';
+import { CustodySuppressions } from '../../lib/constructs/manifest/suppressions';
 import { MasterKeyCustody } from '../../lib/constructs/master-key-custody';
 
 /** Accounts, hosts and names of the example; replace them with yours. */

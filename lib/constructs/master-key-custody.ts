@@ -3,15 +3,14 @@ import { TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 import type { AppProfile } from '../profiles';
-import {
-  AdoptedBackupBucket,
-  DatabaseBackupBucket,
-  KeyBackupBucket,
-  type DatabaseBackupBucketProps,
-  type KeyBackupBucketProps,
-} from './backup-bucket';
-import { CustodyManifest } from './custody-manifest';
-import { RecoveryDrill, type RecoveryDrillProps } from './drill/recovery-drill';
+import { ProtectedAppContainer, type ProtectedAppContainerProps } from './app/protected-app-container';
+import { AdoptedBackupBucket } from './buckets/adopted-backup-bucket';
+import { DatabaseBackupBucket, type DatabaseBackupBucketProps } from './buckets/database-backup-bucket';
+import { KeyBackupBucket, type KeyBackupBucketProps } from './buckets/key-backup-bucket';
+import type { KeyCopyDeclaration } from './key/generations';
+import type { HotCopy } from './key/hot-copy';
+import { MasterKey, type MasterKeyProps } from './key/master-key';
+import { CustodyManifest } from './manifest/custody-manifest';
 import {
   custodyAdoptedBucketWithoutDrillReader,
   custodyBackupsInOneAccount,
@@ -22,8 +21,7 @@ import {
   custodyStacksShared,
   custodyWithoutAppStack,
 } from './errors';
-import { ProtectedAppContainer, type ProtectedAppContainerProps } from './key-mount';
-import { MasterKey, type HotCopy, type KeyCopyDeclaration, type MasterKeyProps } from './master-key';
+import { RecoveryDrill, type RecoveryDrillProps } from './drill/recovery-drill';
 import { parseProps } from './validation';
 
 /** An existing DB-backup bucket to adopt instead of creating one (see `DatabaseBackupBucket.fromExistingBucket`). */

@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { DatabaseBackupBucket, KeyBackupBucket, type CustodyBucketProps } from '../../lib/constructs/backup-bucket';
-import { CustodyManifest } from '../../lib/constructs/custody-manifest';
+import { afterEach } from 'vitest';
+import type { CustodyBucketProps } from '../../lib/constructs/buckets/custody-bucket';
+import { DatabaseBackupBucket } from '../../lib/constructs/buckets/database-backup-bucket';
+import { KeyBackupBucket } from '../../lib/constructs/buckets/key-backup-bucket';
+import { CustodyManifest } from '../../lib/constructs/manifest/custody-manifest';
 import { ALL_RULES } from '../../lib/rules';
 import type { CustodyRule } from '../../lib/rules/rule';
 import { KeyCustody } from '../../lib/synth/custody-check';
@@ -177,6 +180,19 @@ function build(outdir: string, opts: CustodyAppOptions): CustodyApp {
 }
 
 /** Every synthesized stack configuration under an outdir. */
+/** `custodyApp` for the tests of one file: every app it makes is cleaned up after its test. */
+export function custodyApps(): (...args: Parameters<typeof custodyApp>) => CustodyApp {
+  const apps: CustodyApp[] = [];
+  afterEach(() => {
+    for (const a of apps.splice(0)) a.cleanup();
+  });
+  return (...args) => {
+    const a = custodyApp(...args);
+    apps.push(a);
+    return a;
+  };
+}
+
 export function allStackJson(outdir: string): { stack: string; json: TfJson }[] {
   const stacks = join(outdir, 'stacks');
   return readdirSync(stacks).map((stack) => ({ stack, json: JSON.parse(readFileSync(join(stacks, stack, 'cdk.tf.json'), 'utf8')) as TfJson }));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
+import { MasterKey } from '../../lib/constructs/key/master-key';
 import type { ManifestKey } from '../../lib/model/types';
 import { KeyCustody, type KeyCustodyOptions } from '../../lib/synth/custody-check';
 import { rule as kc001 } from '../../lib/rules/kc001-no-key-in-env';
@@ -98,4 +99,22 @@ export function thrown(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error, none was thrown');
+}
+
+/** A value that stands for key material in the tests: it must never show up in an error or in cdk.tf.json. */
+export const SECRET_VALUE = 'Sup3rS3cretMasterKeyValue-000001';
+
+const COPIES = [
+  { kind: 'cold', medium: 'nas', location: '/mnt/nas/zitadel/masterkey.age' },
+  { kind: 'paper', medium: 'paper', location: 'safe, head office', offsite: true, custodian: 'ops lead' },
+];
+
+/** The Zitadel key of the protected-app tests: a host file with a cold and a paper copy. */
+export function zitadelKey(b: Built): MasterKey {
+  return new MasterKey(b.stack, 'Key', {
+    keyId: 'zitadel-prod',
+    profile: 'zitadel',
+    hotCopy: { kind: 'host-file', path: '/etc/zitadel/masterkey' },
+    copies: COPIES,
+  });
 }

@@ -5,12 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { AdoptedBackupBucket, DatabaseBackupBucket, KeyBackupBucket } from '../../lib/constructs/backup-bucket';
-import { ProtectedAppContainer } from '../../lib/constructs/key-mount';
-import { MasterKey } from '../../lib/constructs/master-key';
+import { AdoptedBackupBucket } from '../../lib/constructs/buckets/adopted-backup-bucket';
+import { DatabaseBackupBucket } from '../../lib/constructs/buckets/database-backup-bucket';
+import { KeyBackupBucket } from '../../lib/constructs/buckets/key-backup-bucket';
+import { ProtectedAppContainer } from '../../lib/constructs/app/protected-app-container';
+import { MasterKey } from '../../lib/constructs/key/master-key';
 import { MasterKeyCustody, type MasterKeyCustodyProps } from '../../lib/constructs/master-key-custody';
 import { RecoveryDrill } from '../../lib/constructs/drill/recovery-drill';
-import { CustodySuppressions } from '../../lib/constructs/suppressions';
+import { CustodySuppressions } from '../../lib/constructs/manifest/suppressions';
 import { ALL_RULES } from '../../lib/rules';
 import { KeyCustody } from '../../lib/synth/custody-check';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { join } from 'node:path';
-import { MasterKey } from '../../lib/constructs/master-key';
+import { MasterKey } from '../../lib/constructs/key/master-key';
 import { rule as kc025 } from '../../lib/rules/kc025-generation-activation';
 import { describeTerraform, terraformCheck } from '../helpers/terraform';
 import { newApp, synthJson } from './key-test-utils';

@@ -13,11 +13,12 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { main } from '../../lib/cli/main';
-import { DatabaseBackupBucket, KeyBackupBucket } from '../../lib/constructs/backup-bucket';
-import { EphemeralKeyInput } from '../../lib/constructs/ephemeral-key-input';
-import { ProtectedAppContainer } from '../../lib/constructs/key-mount';
-import { MasterKey, type MasterKeyProps } from '../../lib/constructs/master-key';
-import { CustodySuppressions } from '../../lib/constructs/suppressions';
+import { DatabaseBackupBucket } from '../../lib/constructs/buckets/database-backup-bucket';
+import { KeyBackupBucket } from '../../lib/constructs/buckets/key-backup-bucket';
+import { EphemeralKeyInput } from '../../lib/constructs/key/ephemeral-key-input';
+import { ProtectedAppContainer } from '../../lib/constructs/app/protected-app-container';
+import { MasterKey, type MasterKeyProps } from '../../lib/constructs/key/master-key';
+import { CustodySuppressions } from '../../lib/constructs/manifest/suppressions';
 import { genericProfile } from '../../lib/profiles';
 import { KeyCustody } from '../../lib/synth/custody-check';
 

@@ -19,9 +19,9 @@ import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { main } from '../../lib/cli/main';
-import { EphemeralKeyInput } from '../../lib/constructs/ephemeral-key-input';
-import { ProtectedAppContainer } from '../../lib/constructs/key-mount';
-import { MasterKey } from '../../lib/constructs/master-key';
+import { EphemeralKeyInput } from '../../lib/constructs/key/ephemeral-key-input';
+import { ProtectedAppContainer } from '../../lib/constructs/app/protected-app-container';
+import { MasterKey } from '../../lib/constructs/key/master-key';
 import { KeyCustody } from '../../lib/synth/custody-check';
 
 /** 32 printable ASCII characters (a valid Zitadel key), recognisable in any output. */

@@ -6,7 +6,7 @@
 import { TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DatabaseBackupBucket } from '../../lib/constructs/backup-bucket';
+import { DatabaseBackupBucket } from '../../lib/constructs/buckets/database-backup-bucket';
 import { KeyCustody } from '../../lib/synth/custody-check';
 import { blocking } from '../../lib/rules/engine';
 import { custodyApp, loadCatalogue, type CustodyApp } from '../constructs/backup-bucket-fixtures';

@@ -14,8 +14,8 @@ import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { expect, it } from 'vitest';
-import { EphemeralKeyInput } from '../../lib/constructs/ephemeral-key-input';
-import { MasterKey } from '../../lib/constructs/master-key';
+import { EphemeralKeyInput } from '../../lib/constructs/key/ephemeral-key-input';
+import { MasterKey } from '../../lib/constructs/key/master-key';
 import { newApp } from '../constructs/key-test-utils';
 import { describeTerraform, terraformCheck } from '../helpers/terraform';
 

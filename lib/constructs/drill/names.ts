@@ -1,7 +1,7 @@
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { TAG_APP, TAG_KEY, TAG_ROLE } from '../../model/types';
-import type { MasterKey } from '../master-key';
+import type { MasterKey } from '../key/master-key';
 
 // What the drill's parts share: the metric the alarm and the runbook name, the runbook's
 // file, the custody tags, and how resources and providers are named across stacks.

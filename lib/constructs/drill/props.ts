@@ -2,9 +2,12 @@ import { TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DEFAULT_DRILL_SCHEDULE, QUARTER_DAYS, analyzeSchedule } from '../../rules/drill-helpers';
-import { AdoptedBackupBucket, type CustodyRoleTrust, DatabaseBackupBucket, KeyBackupBucket } from '../backup-bucket';
+import { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
+import { type CustodyRoleTrust } from '../buckets/custody-bucket';
+import { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
+import { KeyBackupBucket } from '../buckets/key-backup-bucket';
 import { isTimeZone } from '../drill-schedule';
-import { MasterKey } from '../master-key';
+import { MasterKey } from '../key/master-key';
 
 /**
  * How the restore jobs on the scratch host get AWS credentials: a host folder per job

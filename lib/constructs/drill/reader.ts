@@ -3,8 +3,9 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { type CustodyBucket, type CustodyRoleTrust, DatabaseBackupBucket } from '../backup-bucket';
-import type { MasterKey } from '../master-key';
+import { type CustodyBucket, type CustodyRoleTrust } from '../buckets/custody-bucket';
+import { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
+import type { MasterKey } from '../key/master-key';
 import { custodyTags } from './names';
 import type { ParsedDrillProps } from './props';
 

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_DRILL_SCHEDULE, QUARTER_DAYS } from '../../rules/drill-helpers';
 import { MIN_RESTORE_AGE_DAYS } from '../../rules/kc033-drill-restores-old-backup';
 import { writeBesideStack } from '../../synth/custom-synthesis';
-import { CustodyManifest } from '../custody-manifest';
+import { CustodyManifest } from '../manifest/custody-manifest';
 import { nextCronRun } from '../drill-schedule';
 import { parseProps } from '../validation';
 import { createAlerting } from './alerting';

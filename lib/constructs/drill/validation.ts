@@ -1,6 +1,6 @@
 import { TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
-import { AdoptedBackupBucket } from '../backup-bucket';
+import { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
 import {
   drillAdoptedDbBucketNeedsReader,
   drillBucketsOfOtherKey,
@@ -11,9 +11,10 @@ import {
   drillScratchWithoutAlias,
   drillSharedCredentials,
 } from '../errors';
-import { ProtectedAppContainer, protectedAppsOf } from '../key-mount';
-import type { MasterKey } from '../master-key';
-import { ProtectedAppService } from '../protected-app-service';
+import { ProtectedAppContainer } from '../app/protected-app-container';
+import { protectedAppsOf } from '../app/key-mount';
+import type { MasterKey } from '../key/master-key';
+import { ProtectedAppService } from '../app/protected-app-service';
 import { providerHost, providerRef } from './names';
 import type { ParsedDrillProps } from './props';
 

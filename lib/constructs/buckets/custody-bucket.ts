@@ -1,6 +1,5 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
-import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
 import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -16,15 +15,15 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { Fn, Lazy, Op, ref, TerraformStack, Token, type Postcondition, type Precondition, type TerraformProvider } from 'cdktf';
-import { Construct, type IConstruct } from 'constructs';
-import { z } from 'zod';
-import { TAG_APP, TAG_KEY, TAG_ROLE } from '../model/types';
-import { RETENTION_MARGIN_DAYS } from '../rules/helpers';
-import { CustodyManifest } from './custody-manifest';
-import { parseProps } from './validation';
+import { Lazy, Token, type TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { TAG_APP, TAG_KEY, TAG_ROLE } from '../../model/types';
+import { bucketGrantNotArn } from '../errors';
+import { KMS_ADMIN_ACTIONS } from '../../policy/perms';
+import { CustodyManifest } from '../manifest/custody-manifest';
+import { custodyBucketSchema } from '../props';
+import { parseProps } from '../validation';
 import {
-  KMS_ADMIN_ACTIONS,
   RESTORE_DENIED_ACTIONS,
   RESTORE_KMS_ACTIONS,
   RESTORE_S3_BUCKET_ACTIONS,
@@ -32,16 +31,11 @@ import {
   WRITER_DENIED_ACTIONS,
   WRITER_S3_ACTIONS,
   writerKmsActions,
-} from '../policy/perms';
-
-/** The two custody roles a backup bucket can hold. */
-export type BackupBucketRole = 'db-backup' | 'key-backup';
-
-/** S3 Object Lock retention modes. */
-export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
-
-/** Days key backups must outlive the DB backups they decrypt; the same margin KC022 applies. */
-export { RETENTION_MARGIN_DAYS };
+} from '../../policy/perms';
+import { registerForCoupling, type RetentionFacts } from './coupling';
+import { guardLifecycle, planTimeGuards } from './guards';
+import { ACCOUNT_ID, defaultPrefix, IAM_ARN } from './names';
+import { ROLE_DEFAULTS, type BackupBucketRole, type ICustodyBucket, type ObjectLockMode } from './types';
 
 /** Who may assume a role the construct creates. */
 export interface CustodyRoleTrust {
@@ -204,334 +198,6 @@ export interface CustodyBucketProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** Props of {@link DatabaseBackupBucket}. */
-export type DatabaseBackupBucketProps = CustodyBucketProps;
-
-/** Props of {@link KeyBackupBucket}. */
-export type KeyBackupBucketProps = CustodyBucketProps;
-
-/** Props of {@link AdoptedBackupBucket}. */
-export interface AdoptedBackupBucketProps {
-  /** Name of the existing bucket. */
-  readonly bucketName: string;
-  /** Id of the master key the bucket's backups belong to. */
-  readonly key: string;
-  /** The application the key belongs to. */
-  readonly app: string;
-  /**
-   * Name or ARN of the bucket holding the other custody role; a plan-time precondition
-   * refuses the two resolving to the same bucket.
-   * @default - no plan-time separation precondition
-   */
-  readonly otherCustodyBucket?: string;
-  /**
-   * The provider the existing bucket is read with.
-   * @default - the stack's default AWS provider
-   */
-  readonly provider?: TerraformProvider;
-  /**
-   * The provider (in this same stack) of the other custody role; a plan-time precondition
-   * refuses both resolving to the same AWS account.
-   * @default - no account check
-   */
-  readonly distinctAccountFrom?: TerraformProvider;
-  /**
-   * How long the existing bucket keeps backups restorable, in days, as you know it from
-   * its lifecycle. Used for the retention coupling check at construct time.
-   * @default - unknown; the coupling is then only checked on managed buckets
-   */
-  readonly restorableDays?: number;
-}
-
-/** Props of `fromExistingBucket`: the role comes from the class it is called on. */
-export type ExistingBucketProps = AdoptedBackupBucketProps;
-
-interface RoleDefaults {
-  readonly retentionDays: number;
-  readonly expireCurrentVersions: boolean;
-  readonly objectLockDays: (retentionDays: number) => number;
-  readonly objectLockMode: ObjectLockMode;
-  readonly multipartWrites: boolean;
-  readonly prefixSuffix: string;
-  readonly construct: string;
-}
-
-const ROLE_DEFAULTS: Record<BackupBucketRole, RoleDefaults> = {
-  'db-backup': {
-    retentionDays: 35,
-    expireCurrentVersions: true,
-    objectLockDays: (r) => r,
-    objectLockMode: 'GOVERNANCE',
-    multipartWrites: true,
-    prefixSuffix: 'db',
-    construct: 'DatabaseBackupBucket',
-  },
-  'key-backup': {
-    retentionDays: 365,
-    expireCurrentVersions: false,
-    objectLockDays: () => 365,
-    objectLockMode: 'COMPLIANCE',
-    multipartWrites: false,
-    prefixSuffix: 'keys',
-    construct: 'KeyBackupBucket',
-  },
-};
-
-// The action lists live in the one action table; re-exported here for the public API.
-export { RESTORE_DENIED_ACTIONS, WRITER_DENIED_ACTIONS };
-
-
-const ACCOUNT_ID = /^\d{12}$/;
-const BUCKET_NAME = /^(?!xn--)(?!sthree-)(?!.*-s3alias$)(?!.*--ol-s3$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const IAM_ARN = /^arn:[a-z-]+:(iam|sts)::(\d{12}|aws):.+$/;
-
-/** The value as the error message quotes it. */
-function quoted(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : String(v);
-}
-
-/**
- * A string matching `re`, or still a token (`${var.x}`, a reference) that only Terraform can
- * check; the error quotes the bad value.
- */
-function pattern(re: RegExp, what: string) {
-  return z.string().refine((v) => Token.isUnresolved(v) || re.test(v), { error: (iss) => `${what}; got ${quoted(iss.input)}` });
-}
-
-const days = (max: number) =>
-  z
-    .number()
-    .int({ error: (iss) => `must be a whole number of days; got ${quoted(iss.input)}` })
-    .min(1, { error: (iss) => `must be at least 1 day; got ${quoted(iss.input)}` })
-    .max(max, { error: (iss) => `must be at most ${max} days; got ${quoted(iss.input)}` });
-
-const NAME_PART = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const ARN_MSG = 'must be an IAM ARN like "arn:aws:iam::123456789012:role/name"';
-
-const trustSchema = z.object({
-  principals: z.array(pattern(new RegExp(`${ACCOUNT_ID.source}|${IAM_ARN.source}`), 'must be a 12-digit account id or an IAM ARN')).min(1, 'name at least one principal'),
-  externalId: z.string().min(2).optional(),
-});
-
-const propsSchema = z
-  .object({
-    key: pattern(NAME_PART, 'must be lowercase letters, digits and dashes, like "zitadel-master"'),
-    app: pattern(NAME_PART, 'must be lowercase letters, digits and dashes, like "zitadel"'),
-    retentionDays: days(36500).optional(),
-    noncurrentRetentionDays: days(36500).optional(),
-    expireCurrentVersions: z.boolean().optional(),
-    objectLockDays: days(36500).optional(),
-    objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).optional(),
-    bucketName: pattern(BUCKET_NAME, 'must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and dashes').optional(),
-    bucketPrefix: pattern(/^[a-z0-9][a-z0-9.-]{0,36}$/, 'must be at most 37 lowercase letters, digits, dots and dashes, starting with a letter or digit').optional(),
-    forceDestroy: z.boolean().optional(),
-    accountId: pattern(ACCOUNT_ID, 'must be a 12-digit AWS account id').optional(),
-    partition: z.enum(['aws', 'aws-us-gov', 'aws-cn', 'aws-iso', 'aws-iso-b']).optional(),
-    admins: z.array(pattern(IAM_ARN, ARN_MSG)).min(1, 'name at least one administrator').optional(),
-    writerTrust: trustSchema.optional(),
-    restoreTrust: trustSchema.optional(),
-    writerArn: pattern(IAM_ARN, ARN_MSG).optional(),
-    restoreArn: pattern(IAM_ARN, ARN_MSG).optional(),
-    writerAccessKey: z
-      .object({
-        pgpKey: z
-          .string()
-          .trim()
-          .regex(/^(keybase:\S+|[A-Za-z0-9+/=\s]{40,})$/, 'must be a base64 PGP public key or "keybase:<user>"; an access key is never created without one'),
-      })
-      .optional(),
-    multipartWrites: z.boolean().optional(),
-    kmsAliasName: pattern(/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, 'must look like "alias/name" and not start with "alias/aws/"').optional(),
-    kmsDeletionWindowDays: z.number().int().min(7).max(30).optional(),
-    otherCustodyBucket: z.string().min(3).optional(),
-    tags: z.record(z.string(), z.string()).optional(),
-  })
-  .refine((p) => !(p.bucketName !== undefined && p.bucketPrefix !== undefined), {
-    message: 'give bucketName or bucketPrefix, not both',
-    path: ['bucketPrefix'],
-  });
-
-const adoptedSchema = z.object({
-  bucketName: pattern(BUCKET_NAME, 'must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and dashes'),
-  key: propsSchema.shape.key,
-  app: propsSchema.shape.app,
-  otherCustodyBucket: z.string().min(3).optional(),
-  restorableDays: days(73000).optional(),
-});
-
-const ARN_PREFIX = /^arn:[^:]+:s3:::/;
-
-function bareBucketName(v: string): string {
-  return v.replace(ARN_PREFIX, '').toLowerCase();
-}
-
-/**
- * `<app>-<key>-<suffix>-`, without repeating the app when the key id already starts with it,
- * cut to `max` characters with the role suffix kept: the suffix keeps DB and key names apart
- * (KC010 compares prefixes), so it is the last thing to shorten.
- */
-function defaultPrefix(app: string, key: string, suffix: string, max: number): string {
-  const stem = key === app || key.startsWith(`${app}-`) ? key : `${app}-${key}`;
-  const tail = `-${suffix}-`;
-  return `${stem.slice(0, Math.max(1, max - tail.length)).replace(/-+$/, '')}${tail}`;
-}
-
-/** A Terraform-safe, readable name part. */
-function slug(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Retention coupling
-// ---------------------------------------------------------------------------------------------
-
-/** The retention figures the coupling check compares. */
-export interface RetentionFacts {
-  /** Construct path, for messages. */
-  readonly path: string;
-  /**
-   * DB side: the longest a backup stays restorable (current life plus noncurrent life).
-   * Key side: the shortest time a key generation is guaranteed to be kept once superseded.
-   */
-  readonly days: number;
-  /** Key side only: Object Lock days. */
-  readonly objectLockDays?: number;
-  /** How `days` was computed, for messages. */
-  readonly explain: string;
-}
-
-/**
- * Refuse key backups that do not outlive the DB backups they decrypt plus the margin
- * (DESIGN.md KC022): both the lifecycle retention and the Object Lock period of the key
- * bucket must reach the DB backups' restorable life plus {@link RETENTION_MARGIN_DAYS}.
- */
-export function assertKeyOutlivesDb(key: RetentionFacts, db: RetentionFacts, margin = RETENTION_MARGIN_DAYS): void {
-  const need = db.days + margin;
-  const problems: string[] = [];
-  if (key.days < need) problems.push(`its lifecycle keeps a superseded key generation ${key.days} days (${key.explain})`);
-  if (key.objectLockDays !== undefined && key.objectLockDays < need) problems.push(`its Object Lock retention is ${key.objectLockDays} days`);
-  if (problems.length === 0) return;
-  throw new Error(
-    `[${key.path}] KeyBackupBucket: key backups must outlive the DB backups they decrypt (KC022), but ${problems.join(' and ')}, ` +
-      `while the DB backups in [${db.path}] stay restorable ${db.days} days (${db.explain}); ` +
-      `${db.days} + ${margin} days margin = ${need} days needed.\n` +
-      `fix: set retentionDays and objectLockDays to at least ${need} on [${key.path}], or shorten the DB backups' retentionDays on [${db.path}]`,
-  );
-}
-
-interface CouplingEntry {
-  readonly key: string;
-  readonly role: BackupBucketRole;
-  readonly facts: RetentionFacts;
-}
-
-/** Backup buckets of one app by custody key, for the automatic coupling check. */
-const couplingRegistry = new WeakMap<IConstruct, CouplingEntry[]>();
-
-function registerForCoupling(scope: IConstruct, entry: CouplingEntry): void {
-  const root = scope.node.root;
-  let list = couplingRegistry.get(root);
-  if (!list) couplingRegistry.set(root, (list = []));
-  for (const other of list) {
-    if (other.key !== entry.key || other.role === entry.role) continue;
-    if (entry.role === 'key-backup') assertKeyOutlivesDb(entry.facts, other.facts);
-    else assertKeyOutlivesDb(other.facts, entry.facts);
-  }
-  list.push(entry);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plan-time preconditions shared by managed and adopted buckets
-// ---------------------------------------------------------------------------------------------
-
-function assertSameStack(scope: IConstruct, construct: string, provider: TerraformProvider): void {
-  if (TerraformStack.of(provider) !== TerraformStack.of(scope)) {
-    throw new Error(
-      `[${scope.node.path}] ${construct}: distinctAccountFrom is the provider ${provider.node.path}, which is in another stack; ` +
-        `a stack can only read the caller identity through its own providers.\n` +
-        `fix: declare a second provider for the other custody account in stack ${TerraformStack.of(scope).node.id} and pass that one`,
-    );
-  }
-}
-
-function providerName(p: TerraformProvider | undefined): string {
-  return p?.alias ? `provider aws.${p.alias}` : 'the default aws provider';
-}
-
-/** Bucket name or ARN, lower-cased and without the ARN prefix, as a Terraform expression. */
-function normalizedBucket(v: string): string {
-  return Fn.lower(Fn.replace(v, '/^arn:[^:]+:s3:::/', ''));
-}
-
-interface PlanTimeGuards {
-  readonly precondition: Precondition[];
-  readonly postcondition: Postcondition[];
-}
-
-function guardLifecycle(g: PlanTimeGuards): { precondition?: Precondition[]; postcondition?: Postcondition[] } | undefined {
-  if (g.precondition.length === 0 && g.postcondition.length === 0) return undefined;
-  return { precondition: g.precondition.length ? g.precondition : undefined, postcondition: g.postcondition.length ? g.postcondition : undefined };
-}
-
-/**
- * The plan-time guards of DESIGN.md §3 layer 2, as lifecycle conditions of the bucket (or
- * adopted data source) itself, where KC010 looks for them: the other custody role must not
- * resolve to the same bucket, and (opt-in) the two providers must not resolve to the same
- * AWS account. `selfName` is the configured name; without one (a generated name) the
- * comparison runs as a postcondition on the name AWS chose.
- */
-function planTimeGuards(
-  scope: Construct,
-  construct: string,
-  role: BackupBucketRole,
-  selfName: string | undefined,
-  provider: TerraformProvider | undefined,
-  other: string | undefined,
-  distinctAccountFrom: TerraformProvider | undefined,
-): PlanTimeGuards {
-  const otherRole = role === 'db-backup' ? 'key-backup' : 'db-backup';
-  const precondition: Precondition[] = [];
-  const postcondition: Postcondition[] = [];
-  if (other !== undefined) {
-    if (selfName !== undefined && !Token.isUnresolved(other) && !Token.isUnresolved(selfName) && bareBucketName(other) === bareBucketName(selfName)) {
-      throw new Error(
-        `[${scope.node.path}] ${construct}: the ${role} bucket "${selfName}" is the same bucket as the ${otherRole} bucket "${other}" (KC010): ` +
-          `DB backups and key backups must never share a bucket.\nfix: use two buckets, in two accounts with two credentials`,
-      );
-    }
-  }
-  // Two literal names were compared above; Terraform refuses a condition on constants alone.
-  const bothLiteral = other !== undefined && selfName !== undefined && !Token.isUnresolved(other) && !Token.isUnresolved(selfName);
-  if (other !== undefined && !bothLiteral) {
-    const condition = {
-      condition: Op.neq(normalizedBucket(selfName ?? Token.asString(ref('self.bucket'))), normalizedBucket(other)),
-      errorMessage:
-        `Custody separation (KC010): the ${role} bucket of ${scope.node.path} and the ${otherRole} bucket "${Token.isUnresolved(other) ? 'given by otherCustodyBucket' : other}" ` +
-        `resolve to the same bucket. DB backups and key backups must never share a bucket.`,
-    };
-    (selfName !== undefined ? precondition : postcondition).push(condition);
-  }
-  if (distinctAccountFrom) {
-    assertSameStack(scope, construct, distinctAccountFrom);
-    const mine = new DataAwsCallerIdentity(scope, 'GuardIdentity', { provider });
-    const theirs = new DataAwsCallerIdentity(scope, 'OtherGuardIdentity', { provider: distinctAccountFrom });
-    precondition.push({
-      condition: Op.neq(mine.accountId, theirs.accountId),
-      errorMessage:
-        `Custody separation (KC013): ${providerName(provider)} of the ${role} bucket (${scope.node.path}) and ${providerName(distinctAccountFrom)} ` +
-        `of the ${otherRole} side resolve to the same AWS account; use separate accounts so that one credential cannot reach both.`,
-    });
-  }
-  return { precondition, postcondition };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Managed buckets
-// ---------------------------------------------------------------------------------------------
-
 /** A statement of an identity policy (no principal). */
 interface IdentityStatementJson {
   Sid: string;
@@ -565,7 +231,7 @@ function policyJson(statements: IdentityStatementJson[]): string {
  * in the custody role they declare. Put each in its own stack with its own provider and state
  * backend: that is what makes the credentials separate.
  */
-export abstract class CustodyBucket extends Construct {
+export abstract class CustodyBucket extends Construct implements ICustodyBucket {
   /** The custody role this bucket holds. */
   public readonly role: BackupBucketRole;
   /** Id of the master key these backups belong to. */
@@ -615,7 +281,7 @@ export abstract class CustodyBucket extends Construct {
     const d = ROLE_DEFAULTS[role];
     this.construct = d.construct;
     const fix = 'see the prop documentation of ' + d.construct;
-    const p = parseProps(d.construct, this, propsSchema, { ...props, provider: undefined, distinctAccountFrom: undefined }, fix);
+    const p = parseProps(d.construct, this, custodyBucketSchema(), { ...props, provider: undefined, distinctAccountFrom: undefined }, fix);
     this.role = role;
     this.key = p.key;
     this.app = p.app;
@@ -828,11 +494,11 @@ export abstract class CustodyBucket extends Construct {
 
   private checkArn(method: string, arn: string): void {
     if (!Token.isUnresolved(arn) && !IAM_ARN.test(arn)) {
-      throw new Error(`[${this.node.path}] ${this.construct}.${method}: "${arn}" is not an IAM principal ARN.\nfix: pass a role or user ARN like "arn:aws:iam::123456789012:role/restore"`);
+      throw bucketGrantNotArn(this, this.construct, method, arn);
     }
   }
 
-  private createRole(id: string, access: 'writer' | 'restore', trust: z.infer<typeof trustSchema> | undefined, accountRoot: string, tags: Record<string, string>): IamRole {
+  private createRole(id: string, access: 'writer' | 'restore', trust: CustodyRoleTrust | undefined, accountRoot: string, tags: Record<string, string>): IamRole {
     const principals = (trust?.principals ?? [accountRoot]).map((x) => (ACCOUNT_ID.test(x) ? `arn:${this.partition}:iam::${x}:root` : x));
     const statement: Record<string, unknown> = {
       Sid: 'AssumeForCustody',
@@ -911,104 +577,5 @@ export abstract class CustodyBucket extends Construct {
       { Sid: 'AllowRestoreList', Effect: 'Allow', Principal: { AWS: [...this.readers] }, Action: RESTORE_S3_BUCKET_ACTIONS, Resource: arn },
     );
     return policyJson(statements);
-  }
-}
-
-/**
- * The bucket that holds a database's backups, in the custody of its own writer and restore
- * principals and its own KMS key. Object Lock defaults to GOVERNANCE with the retention
- * period, so the backup job cannot delete what it wrote and ransomware with its credential
- * cannot either.
- */
-export class DatabaseBackupBucket extends CustodyBucket {
-  /**
-   * Adopt an existing DB-backup bucket by name: read through `data.aws_s3_bucket` and
-   * declared in the custody manifest, so the rules see it; nothing is changed on it.
-   */
-  public static fromExistingBucket(scope: Construct, id: string, props: ExistingBucketProps): AdoptedBackupBucket {
-    return new AdoptedBackupBucket(scope, id, 'db-backup', props);
-  }
-
-  constructor(scope: Construct, id: string, props: DatabaseBackupBucketProps) {
-    super(scope, id, 'db-backup', props);
-  }
-}
-
-/**
- * The offsite bucket that holds backups of a master key. Defaults to COMPLIANCE Object
- * Lock, and keeps superseded key generations a year, so old DB backups stay decryptable.
- * Construction refuses a key bucket that does not outlive a DB bucket of the same key.
- */
-export class KeyBackupBucket extends CustodyBucket {
-  /** Adopt an existing key-backup bucket by name (see {@link DatabaseBackupBucket.fromExistingBucket}). */
-  public static fromExistingBucket(scope: Construct, id: string, props: ExistingBucketProps): AdoptedBackupBucket {
-    return new AdoptedBackupBucket(scope, id, 'key-backup', props);
-  }
-
-  constructor(scope: Construct, id: string, props: KeyBackupBucketProps) {
-    super(scope, id, 'key-backup', props);
-  }
-
-  /**
-   * Refuse this key bucket if it does not outlive `db` plus {@link RETENTION_MARGIN_DAYS}.
-   * Buckets of the same key in one app are checked automatically; use this for a DB bucket
-   * of another key id or a figure you know from elsewhere.
-   */
-  public assertOutlives(db: DatabaseBackupBucket | AdoptedBackupBucket | RetentionFacts): void {
-    const facts = db instanceof CustodyBucket ? db.retentionFacts() : db instanceof AdoptedBackupBucket ? db.retentionFacts() : db;
-    if (!facts) return;
-    assertKeyOutlivesDb(this.retentionFacts(), facts);
-  }
-}
-
-/**
- * An existing bucket adopted into a custody role. It is read with `data.aws_s3_bucket` at a
- * stable, readable address (`data.aws_s3_bucket.adopted_<role>_<id>`) and declared in the
- * stack's custody manifest, so the rules treat it as a store of that role.
- */
-export class AdoptedBackupBucket extends Construct {
-  public readonly role: BackupBucketRole;
-  public readonly key: string;
-  public readonly app: string;
-  public readonly bucket: DataAwsS3Bucket;
-  /** The data source's Terraform address, as the manifest records it. */
-  public readonly address: string;
-  private readonly restorable?: number;
-
-  constructor(scope: Construct, id: string, role: BackupBucketRole, props: AdoptedBackupBucketProps) {
-    super(scope, id);
-    const construct = `${ROLE_DEFAULTS[role].construct}.fromExistingBucket`;
-    const p = parseProps(construct, this, adoptedSchema, { ...props, provider: undefined, distinctAccountFrom: undefined }, 'give { bucketName, key, app }');
-    this.role = role;
-    this.key = p.key;
-    this.app = p.app;
-    this.restorable = p.restorableDays;
-    const logicalId = `adopted_${slug(role)}_${slug(id)}`;
-    const guards = planTimeGuards(this, construct, role, p.bucketName, props.provider, p.otherCustodyBucket, props.distinctAccountFrom);
-    this.bucket = new DataAwsS3Bucket(this, 'Bucket', {
-      provider: props.provider,
-      bucket: p.bucketName,
-      lifecycle: guardLifecycle(guards),
-    });
-    this.bucket.overrideLogicalId(logicalId);
-    this.address = `data.aws_s3_bucket.${logicalId}`;
-    CustodyManifest.of(this).addAdoptedStore({ address: this.address, role, key: p.key, app: p.app, retentionDays: p.restorableDays });
-    if (role === 'db-backup' && p.restorableDays !== undefined) {
-      registerForCoupling(this, { key: p.key, role, facts: this.retentionFacts()! });
-    }
-  }
-
-  public get bucketName(): string {
-    return this.bucket.bucket;
-  }
-
-  public get bucketArn(): string {
-    return this.bucket.arn;
-  }
-
-  /** Retention figures declared for a DB bucket, if any. */
-  public retentionFacts(): RetentionFacts | undefined {
-    if (this.restorable === undefined) return undefined;
-    return { path: this.node.path, days: this.restorable, explain: 'declared restorableDays of the adopted bucket' };
   }
 }

@@ -1,10 +1,10 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { describe, expect, it } from 'vitest';
-import { EphemeralKeyInput } from '../../lib/constructs/ephemeral-key-input';
-import { KeyFileCheck } from '../../lib/constructs/key-file-check';
-import { MasterKey, type MasterKeyProps } from '../../lib/constructs/master-key';
-import { genericProfile } from '../../lib/profiles';
-import { manifestKeys, newApp, only, synthJson, thrown, type PolicyDoc } from './key-test-utils';
+import { KeyFileCheck } from '../../../lib/constructs/app/key-file-check';
+import { EphemeralKeyInput } from '../../../lib/constructs/key/ephemeral-key-input';
+import { MasterKey, type MasterKeyProps } from '../../../lib/constructs/key/master-key';
+import { genericProfile } from '../../../lib/profiles';
+import { manifestKeys, newApp, only, synthJson, thrown, type PolicyDoc } from '../key-test-utils';
 
 const READER = 'arn:aws:iam::111111111111:role/zitadel-host';
 const COPIES: MasterKeyProps['copies'] = [

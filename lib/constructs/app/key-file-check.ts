@@ -1,12 +1,13 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
-import { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { z } from 'zod';
-import { TAG_APP, TAG_KEY } from '../model/types';
-import { CustodyManifest } from './custody-manifest';
-import { MasterKey } from './master-key';
-import { parseProps } from './validation';
+import { TAG_APP, TAG_KEY } from '../../model/types';
+import { noHostFileToCheck } from '../errors';
+import type { MasterKey } from '../key/master-key';
+import { CustodyManifest } from '../manifest/custody-manifest';
+import { keyFileCheckSchema } from '../props';
+import { parseProps } from '../validation';
 
 /** Props of {@link KeyFileCheck}. */
 export interface KeyFileCheckProps {
@@ -34,17 +35,6 @@ export interface KeyFileCheckProps {
    */
   readonly revision?: string;
 }
-
-const schema = z.object({
-  masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
-  name: z
-    .string()
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a docker container name')
-    .optional(),
-  image: z.string().min(1).optional(),
-  provider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a docker provider').optional(),
-  revision: z.string().optional(),
-});
 
 /** Where the verifier sees the key's directory; never the app's `/run/secrets`. */
 const CHECK_DIR = '/custody/keydir';
@@ -103,14 +93,11 @@ export class KeyFileCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyFileCheckProps) {
     super(scope, id);
-    const p = parseProps('KeyFileCheck', this, schema, props, 'give masterKey: a MasterKey whose hot copy is a host file (or has hostPath)');
+    const p = parseProps('KeyFileCheck', this, keyFileCheckSchema(), props, 'give masterKey: a MasterKey whose hot copy is a host file (or has hostPath)');
     const key = props.masterKey;
     const path = key.hotCopyPath;
     if (path === undefined) {
-      throw new Error(
-        `[${this.node.path}] KeyFileCheck: key "${key.keyId}" has a ${key.hotCopyKind} hot copy without hostPath, so there is no host file to check; ` +
-          'give hotCopy.hostPath (where the host agent writes the key), or drop the check',
-      );
+      throw noHostFileToCheck(this, key);
     }
     CustodyManifest.of(this);
     this.image = new Image(this, 'Image', { provider: p.provider, name: p.image ?? 'busybox:1.36.1', keepLocally: true });

@@ -1,9 +1,8 @@
-import { Lazy, TerraformStack } from 'cdktf';
-import { DataResource } from 'cdktf/lib/terraform-data-resource';
+import { DataResource, Lazy, TerraformStack } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
-import { MANIFEST_KIND, MANIFEST_VERSION, type ManifestInput } from '../model/manifest';
-import type { ManifestAdoptedStore, ManifestDrill, ManifestKey, ManifestSuppression } from '../model/types';
-import { KeyCustody } from '../synth/custody-check';
+import { MANIFEST_KIND, MANIFEST_VERSION, type ManifestInput } from '../../model/manifest';
+import type { ManifestAdoptedStore, ManifestDrill, ManifestKey, ManifestSuppression } from '../../model/types';
+import { KeyCustody } from '../../synth/custody-check';
 
 /** The address every stack's manifest gets, so reviewers find it by name. */
 export const MANIFEST_LOGICAL_ID = 'custody_manifest';

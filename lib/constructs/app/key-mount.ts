@@ -1,16 +1,13 @@
-import { Container } from '@cdktf/provider-docker/lib/container';
-import { Image } from '@cdktf/provider-docker/lib/image';
-import { TerraformProvider } from 'cdktf';
-import { Construct, type IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
-import { TAG_APP, TAG_KEY } from '../model/types';
-import { keyArguments, secretPath, type AppProfile } from '../profiles';
-import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyValueFlag } from '../rules/helpers';
-import { CustodyManifest } from './custody-manifest';
-import { KeyFileCheck } from './key-file-check';
-import { MasterKey } from './master-key';
-import { hasOffsiteCopy, switchOver, type SwitchOver } from './rotation';
-import { parseProps } from './validation';
+import { TAG_APP, TAG_KEY } from '../../model/types';
+import { keyArguments, secretPath, type AppProfile } from '../../profiles';
+import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyValueFlag } from '../../rules/helpers';
+import { noHostFileToMount, rotatingWithoutOffsiteCopy } from '../errors';
+import type { MasterKey } from '../key/master-key';
+import { CustodyManifest } from '../manifest/custody-manifest';
+import { hasOffsiteCopy, switchOver, type SwitchOver } from '../rotation';
+import { parseProps } from '../validation';
 
 /**
  * What every protected app (container or Swarm service) shares: how the key reaches it
@@ -75,11 +72,7 @@ export function rotationAwarePassing(construct: string, scope: Construct, key: M
   const so = switchOver(key.profile, key.generations, (g) => key.hostPathOf(g.generation, construct), props.secretName);
   const rotating = key.rotatingGeneration;
   if (rotating && so.mounts.some((m) => m.generation === rotating.generation) && !hasOffsiteCopy(rotating)) {
-    throw new Error(
-      `[${scope.node.path}] ${construct}: key "${key.keyId}" generation ${rotating.generation} is rotating and the app would encrypt new data with it at once, ` +
-        'but it declares no offsite copy yet; back it up first (age copy offsite, key-backup bucket), then declare the copy ' +
-        `({ kind: "offsite", medium: "s3", location: "s3://<key-backup bucket>/...", offsite: true } in copies) or offsiteBackup, and deploy the rotation`,
-    );
+    throw rotatingWithoutOffsiteCopy(scope, construct, key.keyId, rotating.generation);
   }
   return {
     target: so.mounts[0].target,
@@ -166,7 +159,7 @@ export function keyPassingSchema(profile: AppProfile, construct: string, secretN
           }
         }
       }
-    });
+    }) satisfies z.ZodType<KeyPassingProps>;
 }
 
 /** The custody labels of an app container: which key it runs with. No `custody:role`: it is not a store. */
@@ -177,24 +170,11 @@ export function appLabels(key: MasterKey, extra: Readonly<Record<string, string>
 /** The host path a key is mounted from, or the construct's error. */
 export function requireHostPath(construct: string, scope: Construct, key: MasterKey): string {
   if (key.hotCopyPath === undefined) {
-    throw new Error(
-      `[${scope.node.path}] ${construct}: key "${key.keyId}" has a ${key.hotCopyKind} hot copy without hostPath, so there is no file to mount; ` +
-        `give hotCopy.hostPath (the host path where an agent writes the key, e.g. "/etc/${key.app}/masterkey")`,
-    );
+    throw noHostFileToMount(scope, construct, key);
   }
   return key.hotCopyPath;
 }
 
-const labelsSchema = z
-  .record(z.string(), z.string())
-  .superRefine((l, ctx) => {
-    for (const k of Object.keys(l)) {
-      if (k.startsWith('custody:')) ctx.addIssue({ code: 'custom', path: [k], message: `label "${k}" is set by the construct from the key; remove it` });
-    }
-  })
-  .optional();
-
-/** Props of {@link ProtectedAppContainer}. */
 /** Props every protected app (container or Swarm service) shares besides how the key is passed. */
 export interface ProtectedAppCommonProps extends KeyPassingProps {
   /**
@@ -208,71 +188,6 @@ export interface ProtectedAppCommonProps extends KeyPassingProps {
    */
   readonly labels?: Readonly<Record<string, string>>;
 }
-
-export interface ProtectedAppContainerProps extends ProtectedAppCommonProps {
-  /** The key the app runs with; its hot copy (or its `hostPath`) is bind-mounted read-only. */
-  readonly masterKey: MasterKey;
-  /**
-   * Container name.
-   * @default - the key's app name
-   */
-  readonly name?: string;
-  /**
-   * Image reference, pulled through a `docker_image` resource; or a `docker_image` of your own.
-   * @default - the profile's image (Zitadel: `ghcr.io/zitadel/zitadel:v4.13.0`)
-   */
-  readonly image?: string | Image;
-  /**
-   * User to run as. The key file is `0400 root:root`, so only uid 0 can read it; an image
-   * that runs as another user needs `user: '0'` here or fails to read the key at start.
-   * @default - the image's user
-   */
-  readonly user?: string;
-  /**
-   * Published ports.
-   * @default - none
-   */
-  readonly ports?: readonly { readonly internal: number; readonly external?: number; readonly ip?: string }[];
-  /**
-   * Names of docker networks to attach.
-   * @default - docker's default bridge network
-   */
-  readonly networks?: readonly string[];
-  /**
-   * Restart policy.
-   * @default 'unless-stopped'
-   */
-  readonly restart?: 'no' | 'on-failure' | 'always' | 'unless-stopped';
-  /**
-   * Run the deploy-time check of the host key file ({@link KeyFileCheck}) before the app starts.
-   * @default true
-   */
-  readonly deployCheck?: boolean;
-  /**
-   * Docker provider of the host that runs the app and holds the key file.
-   * @default - the stack's default `docker` provider
-   */
-  readonly provider?: TerraformProvider;
-}
-
-const containerSchema = z.object({
-  masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
-  name: z
-    .string()
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a docker container name')
-    .optional(),
-  image: z.union([z.string().min(1), z.instanceof(Image)]).optional(),
-  user: z.string().optional(),
-  ports: z
-    .array(z.object({ internal: z.number().int().min(1).max(65535), external: z.number().int().min(1).max(65535).optional(), ip: z.string().optional() }))
-    .optional(),
-  networks: z.array(z.string().min(1)).optional(),
-  restart: z.enum(['no', 'on-failure', 'always', 'unless-stopped']).optional(),
-  deployCheck: z.boolean().optional(),
-  checkImage: z.string().min(1).optional(),
-  labels: labelsSchema,
-  provider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a docker provider').optional(),
-});
 
 /** Validate the shared props of the protected-app constructs; throws the construct's error. */
 export function parseProtectedAppProps<T extends { masterKey: MasterKey }>(construct: string, scope: Construct, base: z.ZodType<T>, props: unknown): T {
@@ -315,73 +230,4 @@ export function prepareProtectedApp<T extends { masterKey: MasterKey; name?: str
   const passing = rotationAwarePassing(construct, scope, key, props);
   key.rotationRunbook?.useContainer(p.name ?? key.app);
   return { p, key, passing };
-}
-
-/**
- * The app as a `docker_container`: the key's host file bind-mounted read-only at
- * `/run/secrets/<name>` and passed by path as the profile says (Zitadel:
- * `--masterkeyFile /run/secrets/masterkey` after the command; ServOS/ACT:
- * `SERVOS_MASTER_KEY_FILE=/run/secrets/...`). Props that would put the key in an
- * environment variable or on the command line are refused when the construct is made.
- * A {@link KeyFileCheck} verifies the host file before the app starts.
- */
-export class ProtectedAppContainer extends Construct {
-  /** The app container. */
-  public readonly container: Container;
-  /** The image pulled for the app, unless one was given. */
-  public readonly image?: Image;
-  /** The deploy-time check, when enabled. */
-  public readonly deployCheck?: KeyFileCheck;
-  /** Path of the key file inside the container. */
-  public readonly keyPath: string;
-  /**
-   * The read-only key mounts: one, or during a Zitadel v5 rotation two (the new key at
-   * {@link keyPath}, the old key at `<keyPath>-old`), with the generation each holds.
-   */
-  public readonly keyMounts: readonly { readonly source: string; readonly target: string; readonly generation: number }[];
-
-  constructor(scope: Construct, id: string, props: ProtectedAppContainerProps) {
-    super(scope, id);
-    const { p, key, passing } = prepareProtectedApp('ProtectedAppContainer', this, containerSchema, props);
-    const profile = key.profile;
-    this.keyPath = passing.target;
-    this.keyMounts = passing.switchOver.mounts;
-    let imageRef: string;
-    if (props.image instanceof Image) {
-      imageRef = props.image.imageId;
-    } else {
-      const ref = props.image ?? profile.image;
-      if (!ref) {
-        throw new Error(`[${this.node.path}] ProtectedAppContainer: profile "${profile.name}" names no image; give image, e.g. image: "registry/app:1.2.3"`);
-      }
-      this.image = new Image(this, 'Image', { provider: p.provider, name: ref, keepLocally: true });
-      imageRef = this.image.imageId;
-    }
-
-    if (p.deployCheck !== false) {
-      this.deployCheck = new KeyFileCheck(this, 'KeyFileCheck', {
-        masterKey: key,
-        provider: p.provider,
-        image: p.checkImage,
-        name: `${p.name ?? key.app}-key-check`,
-        revision: typeof props.image === 'string' ? props.image : profile.image,
-      });
-    }
-
-    this.container = new Container(this, 'Container', {
-      provider: p.provider,
-      name: p.name ?? key.app,
-      image: imageRef,
-      entrypoint: props.entrypoint ? [...props.entrypoint] : undefined,
-      command: passing.command,
-      env: Object.keys(passing.env).length > 0 ? Object.entries(passing.env).map(([k, v]) => `${k}=${v}`) : undefined,
-      user: p.user,
-      restart: p.restart ?? 'unless-stopped',
-      mounts: passing.switchOver.mounts.map((m) => ({ type: 'bind', source: m.source, target: m.target, readOnly: true })),
-      ports: p.ports?.map((x) => ({ internal: x.internal, external: x.external, ip: x.ip })),
-      networksAdvanced: p.networks?.map((name) => ({ name })),
-      labels: appLabels(key, p.labels),
-      dependsOn: this.deployCheck ? [this.deployCheck.container] : undefined,
-    });
-  }
 }

@@ -1,10 +1,10 @@
 import { TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { z } from 'zod';
-import { MIN_REASON_LENGTH } from '../rules/engine';
-import { ruleById } from '../rules/catalogue';
+import { ruleById } from '../../rules/catalogue';
+import { unknownRuleId, unsuppressibleRule } from '../errors';
+import { suppressionSchema } from '../props';
+import { propsError } from '../validation';
 import { CustodyManifest } from './custody-manifest';
-import { propsError } from './validation';
 
 /** A decision to accept one rule's finding under a construct, with the reason why. */
 export interface CustodySuppression {
@@ -24,13 +24,6 @@ export interface CustodySuppression {
   readonly expires?: string;
 }
 
-const suppressionSchema = z.object({
-  id: z.string().regex(/^KC\d{3}$/, 'must be a rule id like "KC024"'),
-  reason: z.string().trim().min(MIN_REASON_LENGTH, `must say why the risk is accepted, in at least ${MIN_REASON_LENGTH} characters`),
-  owner: z.string().min(1).optional(),
-  expires: z.iso.date('must be a date like "2027-03-31"').optional(),
-});
-
 /** Suppress custody findings for everything under a construct (or a whole stack). */
 export class CustodySuppressions {
   /**
@@ -41,16 +34,14 @@ export class CustodySuppressions {
     const stack = TerraformStack.of(scope);
     const where = scope === stack ? '' : scope.node.path;
     for (const s of suppressions) {
-      const parsed = suppressionSchema.safeParse(s);
+      const parsed = suppressionSchema().safeParse(s);
       if (!parsed.success) throw propsError('CustodySuppressions', scope, parsed.error, 'give { id: "KC0NN", reason: "<why, 10+ characters>" }', s);
       const rule = ruleById(s.id);
       if (!rule) {
-        throw new Error(`[${scope.node.path}] CustodySuppressions: unknown rule id "${s.id}"; use one of the ids listed in RULES.md`);
+        throw unknownRuleId(scope, s.id);
       }
       if (!rule.suppressible) {
-        throw new Error(
-          `[${scope.node.path}] CustodySuppressions: ${s.id} (${rule.title}) cannot be suppressed: it guards against losing or leaking the key outright. Fix the finding instead: ${rule.fix}`,
-        );
+        throw unsuppressibleRule(scope, s.id, rule);
       }
       CustodyManifest.of(scope).addSuppression({ id: s.id, reason: s.reason, owner: s.owner, expires: s.expires, scope: where });
     }

@@ -1,11 +1,10 @@
-import { App, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { S3Backend } from 'cdktf';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AdoptedBackupBucket, DatabaseBackupBucket, KeyBackupBucket, RETENTION_MARGIN_DAYS, WRITER_DENIED_ACTIONS } from '../../lib/constructs/backup-bucket';
-import { buildModel } from '../../lib/model/build';
-import { blocking, runRules } from '../../lib/rules/engine';
-import { KeyCustody } from '../../lib/synth/custody-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WRITER_DENIED_ACTIONS } from '../../../lib/policy/perms';
+import { buildModel } from '../../../lib/model/build';
+import { blocking, runRules } from '../../../lib/rules/engine';
+import { KeyCustody } from '../../../lib/synth/custody-check';
 import {
   APP,
   DB_ACCOUNT,
@@ -13,7 +12,7 @@ import {
   KEY_ID,
   allRules,
   allStackJson,
-  custodyApp,
+  custodyApps,
   loadCatalogue,
   onlyResource,
   resourcesOf,
@@ -21,21 +20,13 @@ import {
   type CustodyApp,
   type PolicyStatement,
   type TfJson,
-} from './backup-bucket-fixtures';
+} from '../backup-bucket-fixtures';
 
 beforeAll(async () => {
   await loadCatalogue();
 });
 
-const apps: CustodyApp[] = [];
-function make(...args: Parameters<typeof custodyApp>): CustodyApp {
-  const a = custodyApp(...args);
-  apps.push(a);
-  return a;
-}
-afterEach(() => {
-  for (const a of apps.splice(0)) a.cleanup();
-});
+const make = custodyApps();
 
 const sid = (list: PolicyStatement[], id: string) => {
   const s = list.find((x) => x.Sid === id);
@@ -334,69 +325,6 @@ describe('props validation', () => {
   });
 });
 
-describe('retention coupling (KC022 at construct time)', () => {
-  it('refuses a key bucket that does not outlive the DB backups plus the margin, naming both values and paths', () => {
-    // DB: 60 days current + 60 noncurrent = 120 restorable; key keeps superseded generations 90.
-    let err: Error | undefined;
-    try {
-      make({ db: { retentionDays: 60 }, key: { retentionDays: 90, objectLockDays: 90 } });
-    } catch (e) {
-      err = e as Error;
-    }
-    expect(err?.message).toMatch(/^\[key-custody\/KeyBackups\] KeyBackupBucket: key backups must outlive the DB backups they decrypt \(KC022\)/);
-    expect(err?.message).toContain('keeps a superseded key generation 90 days');
-    expect(err?.message).toContain('Object Lock retention is 90 days');
-    expect(err?.message).toContain('[db-backups/DbBackups] stay restorable 120 days (60 days current + 60 days noncurrent)');
-    expect(err?.message).toContain(`120 + ${RETENTION_MARGIN_DAYS} days margin = 150 days needed`);
-    expect(err?.message).toContain('fix: set retentionDays and objectLockDays to at least 150');
-  });
-
-  it('checks whichever bucket comes second, and a short Object Lock alone', () => {
-    const app = new App({ outdir: '/tmp/kc-unused' });
-    const s1 = new TerraformStack(app, 'db');
-    const s2 = new TerraformStack(app, 'keys');
-    new DatabaseBackupBucket(s1, 'Db', { key: KEY_ID, app: APP, accountId: DB_ACCOUNT, admins: [`arn:aws:iam::${DB_ACCOUNT}:role/d`], retentionDays: 100 });
-    expect(
-      () =>
-        new KeyBackupBucket(s2, 'Keys', {
-          key: KEY_ID,
-          app: APP,
-          accountId: KEY_ACCOUNT,
-          admins: [`arn:aws:iam::${KEY_ACCOUNT}:role/d`],
-          retentionDays: 400,
-          objectLockDays: 200,
-        }),
-    ).toThrow(/Object Lock retention is 200 days, while the DB backups in \[db\/Db\] stay restorable 200 days[\s\S]*= 230 days needed/);
-    // Another key id is not coupled automatically; assertOutlives does it on request.
-    const other = new KeyBackupBucket(s2, 'Other', {
-      key: 'servos-master',
-      app: 'servos',
-      accountId: KEY_ACCOUNT,
-      admins: [`arn:aws:iam::${KEY_ACCOUNT}:role/d`],
-      retentionDays: 100,
-    });
-    expect(() => other.assertOutlives({ path: 'elsewhere/db', days: 90, explain: 'declared' })).toThrow(
-      /keeps a superseded key generation 100 days[\s\S]*elsewhere\/db\] stay restorable 90 days/,
-    );
-  });
-
-  it('accepts the defaults and an adopted DB bucket with declared restorable days', () => {
-    expect(() => make()).not.toThrow();
-    const app = new App({ outdir: '/tmp/kc-unused' });
-    const s = new TerraformStack(app, 'keys');
-    new KeyBackupBucket(s, 'Keys', { key: KEY_ID, app: APP, accountId: KEY_ACCOUNT, admins: [`arn:aws:iam::${KEY_ACCOUNT}:role/d`] });
-    expect(() => DatabaseBackupBucket.fromExistingBucket(s, 'OldDb', { bucketName: 'zitadel-db-legacy', key: KEY_ID, app: APP, restorableDays: 400 })).toThrow(
-      /stay restorable 400 days \(declared restorableDays of the adopted bucket\)/,
-    );
-  });
-
-  it("KC022 still catches a key lifecycle shortened behind the construct's back", () => {
-    const a = make();
-    a.keyBucket.lifecycle.addOverride('rule.0.noncurrent_version_expiration.0.noncurrent_days', 60);
-    expect(a.synth()?.message).toMatch(/KC022 aws_s3_bucket\.KeyBackups_Bucket_\w+ \(stack key-custody\) keeps key versions 60 days/);
-  });
-});
-
 describe('escape hatches that break a safeguard fail synth with the rule id', () => {
   it('KC021: an override that removes Object Lock from the key bucket', () => {
     const a = make();
@@ -478,118 +406,6 @@ describe('escape hatches that break a safeguard fail synth with the rule id', ()
   it('KC010: the two stacks naming the same bucket', () => {
     const a = make({ key: { bucketName: 'zitadel-backups' }, db: { bucketName: 'zitadel-backups' } });
     expect(a.synth()?.message).toMatch(/KC010 /);
-  });
-});
-
-describe('plan-time separation guards', () => {
-  it('compares two literal names at synth and writes no constant-only precondition (Terraform refuses one)', () => {
-    const a = make({ key: { bucketName: 'zitadel-master-keys-prod', otherCustodyBucket: 'arn:aws:s3:::zitadel-master-db-prod' } });
-    a.synth();
-    const bucket = onlyResource(a.json('key-custody'), 'aws_s3_bucket') as { lifecycle?: { precondition?: unknown[] } };
-    expect(bucket.lifecycle?.precondition).toBeUndefined();
-    // A name known only at plan time gets the precondition (planned for real in
-    // test/terraform/backup-buckets.test.ts, where a variable names the other bucket).
-  });
-
-  it('uses a postcondition on the generated name when the bucket has only a prefix', () => {
-    const a = make({ db: { otherCustodyBucket: 'zitadel-master-keys-prod' } });
-    a.synth();
-    const bucket = onlyResource(a.json('db-backups'), 'aws_s3_bucket') as { lifecycle: { postcondition: { condition: string }[]; precondition?: unknown } };
-    expect(bucket.lifecycle.precondition).toBeUndefined();
-    expect(bucket.lifecycle.postcondition[0].condition).toMatch(/self\.bucket.*!=.*zitadel-master-keys-prod/);
-  });
-
-  it('refuses literally equal names at construct time', () => {
-    expect(() => make({ db: { bucketName: 'zitadel-backups', otherCustodyBucket: 'arn:aws:s3:::Zitadel-Backups' } })).toThrow(
-      /\[db-backups\/DbBackups\] DatabaseBackupBucket: the db-backup bucket "zitadel-backups" is the same bucket as the key-backup bucket "arn:aws:s3:::Zitadel-Backups" \(KC010\)/,
-    );
-  });
-
-  it('opt-in: reads the caller identity through both providers and refuses one account', () => {
-    const a = make({
-      skipValidation: true,
-      before: ({ dbStack }) => {
-        new AwsProvider(dbStack, 'key-account', { alias: 'key_account', region: 'eu-central-1', profile: 'key-custody' });
-      },
-    });
-    const other = a.dbStack.node.findChild('key-account') as AwsProvider;
-    DatabaseBackupBucket.fromExistingBucket(a.dbStack, 'Legacy', { bucketName: 'zitadel-db-legacy', key: 'legacy', app: 'legacy', distinctAccountFrom: other });
-    a.synth();
-    const json = a.json('db-backups');
-    const ids = json.data?.aws_caller_identity ?? {};
-    expect(
-      Object.values(ids)
-        .map((d) => d.provider ?? 'aws')
-        .sort(),
-    ).toEqual(['aws', 'aws.key_account']);
-    const [mine, theirs] = Object.entries(ids)
-      .sort(([, x], [, y]) => String(x.provider ?? '').localeCompare(String(y.provider ?? '')))
-      .map(([n]) => n);
-    const data = json.data?.aws_s3_bucket?.adopted_db_backup_legacy as { lifecycle: { precondition: { condition: string; error_message: string }[] } };
-    const pre = data.lifecycle.precondition[0];
-    expect(pre.condition).toBe(`\${(data.aws_caller_identity.${mine}.account_id != data.aws_caller_identity.${theirs}.account_id)}`);
-    expect(pre.error_message).toMatch(
-      /Custody separation \(KC013\): the default aws provider .* and provider aws\.key_account .* resolve to the same AWS account/,
-    );
-  });
-
-  it('refuses distinctAccountFrom naming a provider of another stack', () => {
-    const a = make();
-    expect(() =>
-      DatabaseBackupBucket.fromExistingBucket(a.dbStack, 'Legacy', {
-        bucketName: 'zitadel-db-legacy',
-        key: 'legacy',
-        app: 'legacy',
-        distinctAccountFrom: a.keyProvider,
-      }),
-    ).toThrow(/distinctAccountFrom is the provider key-custody\/aws, which is in another stack[\s\S]*fix: declare a second provider/);
-  });
-});
-
-describe('adopting existing buckets', () => {
-  it('reads the bucket with a data source at a readable address and declares it in the manifest', () => {
-    const a = make({ skipValidation: true });
-    const name = new TerraformVariable(a.dbStack, 'legacy_db_bucket', { type: 'string' });
-    const adopted = DatabaseBackupBucket.fromExistingBucket(a.dbStack, 'LegacyDb', {
-      bucketName: name.stringValue,
-      key: KEY_ID,
-      app: APP,
-      otherCustodyBucket: 'zitadel-master-keys-prod',
-    });
-    expect(adopted).toBeInstanceOf(AdoptedBackupBucket);
-    expect(adopted.address).toBe('data.aws_s3_bucket.adopted_db_backup_legacydb');
-    expect(a.synth()).toBeUndefined();
-    const json = a.json('db-backups');
-    const data = json.data?.aws_s3_bucket?.adopted_db_backup_legacydb as {
-      bucket: string;
-      lifecycle: { precondition: { condition: string; error_message: string }[] };
-    };
-    expect(data.bucket).toBe('${var.legacy_db_bucket}');
-    expect(data.lifecycle.precondition[0].condition).toBe(
-      '${(lower(replace(var.legacy_db_bucket, "/^arn:[^:]+:s3:::/", "")) != lower(replace("zitadel-master-keys-prod", "/^arn:[^:]+:s3:::/", "")))}',
-    );
-    expect(data.lifecycle.precondition[0].error_message).toContain(
-      'the db-backup bucket of db-backups/LegacyDb and the key-backup bucket "zitadel-master-keys-prod"',
-    );
-    const manifest = (json.resource?.terraform_data?.custody_manifest as { input: { adoptedStores: unknown[] } }).input;
-    expect(manifest.adoptedStores).toEqual([{ address: 'data.aws_s3_bucket.adopted_db_backup_legacydb', role: 'db-backup', key: KEY_ID, app: APP }]);
-    // The adopted bucket is a db-backup store now: its hardening cannot be read from here,
-    // and the rules say so instead of assuming it.
-    const adoptedFindings = a.findings().filter((f) => f.address.endsWith('data.aws_s3_bucket.adopted_db_backup_legacydb'));
-    expect(adoptedFindings.map((f) => f.ruleId)).toContain('KC023');
-  });
-
-  it('KC010 sees an adopted key bucket that is the managed DB bucket', () => {
-    const a = make({ db: { bucketName: 'zitadel-master-db-prod' } });
-    KeyBackupBucket.fromExistingBucket(a.keyStack, 'OldKeys', { bucketName: 'zitadel-master-db-prod', key: KEY_ID, app: APP });
-    expect(a.synth()?.message).toMatch(/KC010 data\.aws_s3_bucket\.adopted_key_backup_oldkeys/);
-  });
-
-  it('validates the adoption props', () => {
-    const a = make();
-    expect(() => KeyBackupBucket.fromExistingBucket(a.keyStack, 'Bad', { bucketName: 'Not A Bucket', key: KEY_ID, app: APP })).toThrow(
-      /\[key-custody\/Bad\] KeyBackupBucket\.fromExistingBucket: invalid props[\s\S]*bucketName/,
-    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { z } from 'zod';
-import { parseProps } from './validation';
+import { ephemeralKeyInputSchema } from '../props';
+import { parseProps } from '../validation';
 
 /** Props of {@link EphemeralKeyInput}. */
 export interface EphemeralKeyInputProps {
@@ -16,14 +16,6 @@ export interface EphemeralKeyInputProps {
    */
   readonly description?: string;
 }
-
-const schema = z.object({
-  variableName: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a Terraform variable name (letters, digits, "_" and "-", not starting with a digit)')
-    .optional(),
-  description: z.string().optional(),
-});
 
 /**
  * The one supported way to hand key material to Terraform: an `ephemeral` + `sensitive`
@@ -41,7 +33,7 @@ export class EphemeralKeyInput extends Construct {
 
   constructor(scope: Construct, id: string, props: EphemeralKeyInputProps = {}) {
     super(scope, id);
-    const p = parseProps('EphemeralKeyInput', this, schema, props, 'give variableName as a plain Terraform identifier, e.g. "zitadel_masterkey"');
+    const p = parseProps('EphemeralKeyInput', this, ephemeralKeyInputSchema(), props, 'give variableName as a plain Terraform identifier, e.g. "zitadel_masterkey"');
     this.variableName = p.variableName ?? id.replace(/[^A-Za-z0-9_-]/g, '_');
     this.variable = new TerraformVariable(scope, `${id}Variable`, {
       type: 'string',

@@ -1,10 +1,11 @@
 import { Service } from '@cdktf/provider-docker/lib/service';
-import { TerraformProvider } from 'cdktf';
+import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import { missingOldSwarmSecret, namesNoImage } from '../errors';
+import type { MasterKey } from '../key/master-key';
+import { serviceSchema } from '../props';
 import { KeyFileCheck } from './key-file-check';
 import { appLabels, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
-import { MasterKey } from './master-key';
 
 /**
  * A Swarm secret created out of band from the host file (`docker secret create
@@ -84,43 +85,6 @@ export interface ProtectedAppServiceProps extends ProtectedAppCommonProps {
   readonly provider?: TerraformProvider;
 }
 
-const serviceSchema = z.object({
-  masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
-  name: z
-    .string()
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a docker service name')
-    .optional(),
-  image: z.string().min(1).optional(),
-  swarmSecret: z
-    .object({
-      secretId: z.string().min(1, 'give the id of a secret created out of band with `docker secret create`'),
-      secretName: z.string().min(1),
-    })
-    .optional(),
-  oldSwarmSecret: z
-    .object({
-      secretId: z.string().min(1, 'give the id of a secret created out of band with `docker secret create`'),
-      secretName: z.string().min(1),
-    })
-    .optional(),
-  placementConstraints: z.array(z.string().min(1)).optional(),
-  replicas: z.number().int().min(0).optional(),
-  user: z.string().optional(),
-  ports: z.array(z.object({ targetPort: z.number().int().min(1).max(65535), publishedPort: z.number().int().min(1).max(65535).optional() })).optional(),
-  networks: z.array(z.string().min(1)).optional(),
-  deployCheck: z.boolean().optional(),
-  checkImage: z.string().min(1).optional(),
-  labels: z
-    .record(z.string(), z.string())
-    .superRefine((l, ctx) => {
-      for (const k of Object.keys(l)) {
-        if (k.startsWith('custody:')) ctx.addIssue({ code: 'custom', path: [k], message: `label "${k}" is set by the construct from the key; remove it` });
-      }
-    })
-    .optional(),
-  provider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a docker provider').optional(),
-});
-
 /**
  * The app as a Swarm `docker_service`: the key as a read-only bind mount of the host
  * file, or as a reference to a Swarm secret created out of band; passed by path as the
@@ -139,7 +103,7 @@ export class ProtectedAppService extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedAppServiceProps) {
     super(scope, id);
-    const { p, key, passing } = prepareProtectedApp('ProtectedAppService', this, serviceSchema, props);
+    const { p, key, passing } = prepareProtectedApp('ProtectedAppService', this, serviceSchema(), props);
     const profile = key.profile;
     this.keyPath = passing.target;
     this.keyMounts = passing.switchOver.mounts;
@@ -147,14 +111,11 @@ export class ProtectedAppService extends Construct {
     // Secrets are given in mount order: the key, then (rotating Zitadel v5) the old key.
     const secrets = p.swarmSecret ? [p.swarmSecret, ...(mounts.length > 1 ? [p.oldSwarmSecret] : [])] : [];
     if (p.swarmSecret && mounts.length > 1 && !p.oldSwarmSecret) {
-      throw new Error(
-        `[${this.node.path}] ProtectedAppService: key "${key.keyId}" is rotating and the app needs the old key (generation ${mounts[1].generation}) as well; ` +
-          `create it out of band (\`docker secret create ${key.app}-masterkey-g${mounts[1].generation} ${mounts[1].source}\`) and give oldSwarmSecret { secretId, secretName }`,
-      );
+      throw missingOldSwarmSecret(this, key, mounts[1]);
     }
     const image = p.image ?? profile.image;
     if (!image) {
-      throw new Error(`[${this.node.path}] ProtectedAppService: profile "${profile.name}" names no image; give image, e.g. image: "registry/app:1.2.3"`);
+      throw namesNoImage(this, 'ProtectedAppService', profile.name, 'image');
     }
 
     if (p.deployCheck !== false) {
