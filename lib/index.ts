@@ -57,7 +57,7 @@ export {
   type DrillCredentialSource,
   type DrillSubscriber,
 } from './constructs/recovery-drill';
-export { nextCronRun } from './constructs/drill-schedule';
+export { nextCronRun } from './policy/schedule';
 export { generationForDate, type KeyGeneration, type GenerationState } from './constructs/rotation';
 export { RotationRunbook, rotationRunbookFileName, renderRotationRunbook, type RotationRunbookProps } from './constructs/rotation-runbook';
 export type { OffsiteBackupProps, PreviousKeyGeneration } from './constructs/master-key';

@@ -19,8 +19,8 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Fn, Lazy, Op, ref, TerraformStack, Token, type Postcondition, type Precondition, type TerraformProvider } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
-import { TAG_APP, TAG_KEY, TAG_ROLE } from '../model/types';
-import { RETENTION_MARGIN_DAYS } from '../rules/helpers';
+import { RETENTION_MARGIN_DAYS } from '../policy/limits';
+import { TAG_APP, TAG_KEY, TAG_ROLE } from '../policy/tags';
 import { CustodyManifest } from './custody-manifest';
 import { parseProps } from './validation';
 import { KMS_ADMIN_ACTIONS } from './kms';

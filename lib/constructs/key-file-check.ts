@@ -3,7 +3,7 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { TAG_APP, TAG_KEY } from '../model/types';
+import { TAG_APP, TAG_KEY } from '../policy/tags';
 import { CustodyManifest } from './custody-manifest';
 import { MasterKey } from './master-key';
 import { parseProps } from './validation';

@@ -8,14 +8,15 @@ import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Fn, Lazy, TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { TAG_APP, TAG_KEY, TAG_ROLE, type ManifestCopy, type ManifestGeneration, type ManifestKey } from '../model/types';
+import type { ManifestCopy, ManifestGeneration, ManifestKey } from '../model/types';
+import { parseDate } from '../policy/dates';
+import { TAG_APP, TAG_KEY, TAG_ROLE } from '../policy/tags';
 import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
 import { CustodyManifest } from './custody-manifest';
 import { EphemeralKeyInput } from './ephemeral-key-input';
 import { parseProps } from './validation';
 import { KMS_ADMIN_ACTIONS } from './kms';
 import { activeOf, earliestKeepUntil, generationForDate, rotatingOf, rotationRefusal, type KeyGeneration } from './rotation';
-import { parseDate } from '../rules/helpers';
 import { RotationRunbook, rotationRunbookFileName } from './rotation-runbook';
 
 /**

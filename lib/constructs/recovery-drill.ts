@@ -18,13 +18,13 @@ import { TerraformOutput, TerraformProvider, TerraformResource, TerraformStack, 
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
-import { TAG_APP, TAG_KEY, TAG_ROLE } from '../model/types';
+import { addDays, formatDate, parseDate } from '../policy/dates';
+import { MIN_RESTORE_AGE_DAYS, QUARTER_DAYS } from '../policy/limits';
+import { DEFAULT_DRILL_SCHEDULE, analyzeSchedule, isTimeZone, nextCronRun } from '../policy/schedule';
+import { TAG_APP, TAG_KEY, TAG_ROLE } from '../policy/tags';
 import type { AppProfile } from '../profiles';
-import { DEFAULT_DRILL_SCHEDULE, QUARTER_DAYS, analyzeSchedule } from '../rules/drill-helpers';
-import { MIN_RESTORE_AGE_DAYS } from '../rules/kc033-drill-restores-old-backup';
 import { AdoptedBackupBucket, type CustodyBucket, type CustodyRoleTrust, DatabaseBackupBucket, KeyBackupBucket } from './backup-bucket';
 import { CustodyManifest } from './custody-manifest';
-import { isTimeZone, nextCronRun } from './drill-schedule';
 import { keyPassingOf, keyPassingSchema, ProtectedAppContainer, protectedAppsOf } from './key-mount';
 import { MasterKey } from './master-key';
 import { ProtectedAppService } from './protected-app-service';
@@ -840,7 +840,8 @@ export class RecoveryDrill extends Construct {
         retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 86400 },
       },
     });
-    const deadline = p.lastPassedOn ? `${addDays(p.lastPassedOn, this.stalenessDays)}T00:00:00Z` : `\${timeadd(plantimestamp(), "${this.stalenessDays * 24}h")}`;
+    const passedOn = parseDate(p.lastPassedOn);
+    const deadline = passedOn !== undefined ? `${formatDate(addDays(passedOn, this.stalenessDays))}T00:00:00Z` : `\${timeadd(plantimestamp(), "${this.stalenessDays * 24}h")}`;
     this.heartbeat = new SchedulerSchedule(a, 'Heartbeat', {
       provider: awsProvider,
       name: `${this.drillId}-passed-heartbeat`,
@@ -1013,12 +1014,6 @@ function runbookFileName(drill: RecoveryDrill): string {
   let list = runbookNames.get(stack);
   if (!list) runbookNames.set(stack, (list = stack.node.findAll().filter((c): c is RecoveryDrill => c instanceof RecoveryDrill)));
   return list.indexOf(drill) <= 0 ? DRILL_RUNBOOK_FILE : `drill-runbook-${drill.node.id}-${drill.drillId}.md`;
-}
-
-function addDays(date: string, days: number): string {
-  const t = new Date(`${date}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
 }
 
 /** Zitadel against the restored database: superuser over trust auth on the internal network. */

@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { MIN_REASON_LENGTH } from '../rules/engine';
+import { MIN_REASON_LENGTH } from '../policy/limits';
 import { ruleById } from '../rules/catalogue';
 import { CustodyManifest } from './custody-manifest';
 import { propsError } from './validation';

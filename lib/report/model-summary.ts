@@ -1,6 +1,7 @@
-import { currentCopies, type Tally } from '../rules/helpers';
 import { qualify } from '../model/context';
-import { ACCESS_LEVELS, type Access, type CustodyModel, type CustodyRole, type Finding, type Severity } from '../model/types';
+import { ACCESS_LEVELS, type Access, type CustodyModel, type Finding, type Severity } from '../model/types';
+import { currentCopies, type Tally } from '../model/views/copies';
+import type { CustodyRole } from '../policy/tags';
 import type { CheckResult } from '../rules/engine';
 
 /**

@@ -1,6 +1,7 @@
 import type { Container } from '../model/types';
-import { argvOf, byPathHint, flagsOf, isKeyEnvName, isKeyFromEnvFlag } from './helpers';
+import { argvOf, byPathHint, flagsOf } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
+import { isKeyEnvName, isKeyFromEnvFlag } from '../policy/keynames';
 
 const SECRET_TARGET = '/run/secrets/masterkey';
 

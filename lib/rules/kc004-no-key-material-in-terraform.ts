@@ -1,6 +1,8 @@
 import type { CustodyModel, Store, TfResource } from '../model/types';
-import { hasCustodyLabel, hotPaths, declaredKeys, keyCarriers, keyFileRefs } from './helpers';
+import { keyFileRefs } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
+import { hasCustodyLabel, keyCarriers } from '../model/views/carriers';
+import { hotPaths, declaredKeys } from '../model/views/declared';
 
 /** Resource types whose result is generated secret material kept in state. */
 const RANDOM_TYPES = new Set(['random_password', 'random_string', 'random_bytes', 'random_id']);

@@ -1,13 +1,7 @@
-import {
-  currentCopies,
-  declarationOf,
-  describeTally,
-  knownKeyIds,
-  listCopies,
-  manifestViolation,
-  missing321,
-} from './helpers';
+import { manifestViolation } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
+import { currentCopies, describeTally, listCopies, missing321 } from '../model/views/copies';
+import { declarationOf, knownKeyIds } from '../model/views/declared';
 
 export const rule: CustodyRule = {
   id: 'KC020',

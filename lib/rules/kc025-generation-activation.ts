@@ -1,5 +1,7 @@
-import { copiesOf, declaredKeys, describeTally, isOffsite, listCopies, manifestViolation, missing321, tally } from './helpers';
+import { manifestViolation } from './helpers';
 import type { CustodyRule, RuleViolation } from './rule';
+import { copiesOf, describeTally, isOffsite, listCopies, missing321, tally } from '../model/views/copies';
+import { declaredKeys } from '../model/views/declared';
 
 export const rule: CustodyRule = {
   id: 'KC025',

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_RUNBOOK_FILE, RecoveryDrill } from '../../lib/constructs/recovery-drill';
-import { nextCronRun } from '../../lib/constructs/drill-schedule';
 import { KeyCustody } from '../../lib/synth/custody-check';
 import { summarizeModel } from '../../lib/report/model-summary';
-import { DEFAULT_DRILL_SCHEDULE, reachOf, isDrillPrincipal } from '../../lib/rules/drill-helpers';
+import { reachOf, isDrillPrincipal } from '../../lib/rules/drill-helpers';
 import { runRules } from '../../lib/rules/engine';
 import {
   DB_ACCOUNT,
@@ -22,6 +21,7 @@ import {
   type DrillWorldOptions,
 } from './recovery-drill-fixtures';
 import { allRules } from './backup-bucket-fixtures';
+import { nextCronRun, DEFAULT_DRILL_SCHEDULE } from '../../lib/policy/schedule';
 
 const worlds: DrillWorld[] = [];
 function world(opts?: DrillWorldOptions): DrillWorld {

@@ -5,18 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TfDocument } from '../../lib/model/types';
-import {
-  bucketIdentity,
-  bucketNameFromArn,
-  compareIdentities,
-  mayBeGeneratedFrom,
-  resourceTags,
-  sideOf,
-  stateLocation,
-  storeIdentity,
-  type StoreIdentity,
-} from '../../lib/rules/custody-helpers';
+import { bucketIdentity, bucketNameFromArn, compareIdentities, mayBeGeneratedFrom, sideOf, stateLocation, storeIdentity, type StoreIdentity } from '../../lib/rules/custody-helpers';
 import { model } from './kc0xx-fixtures';
+import { resourceTags } from '../../lib/model/views/tags';
 
 const exact = (value: string): StoreIdentity => ({ kind: 'exact', value, shown: value });
 const prefix = (value: string): StoreIdentity => ({ kind: 'prefix', value, shown: value });

@@ -7,32 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Grant, Principal, Store } from '../../lib/model/types';
-import {
-  analyzeSchedule,
-  appContainers,
-  DEFAULT_DRILL_SCHEDULE,
-  declaredDrills,
-  drillAlarms,
-  drillContainers,
-  drillSchedules,
-  drillsForKey,
-  isDrillContainer,
-  isDrillPrincipal,
-  KeyedIndex,
-  knownKeys,
-  manifestLocation,
-  productionContainers,
-  QUARTER_DAYS,
-  QUARTER_MONTHS,
-  reachOf,
-  resolveNetwork,
-  resolveProviderRef,
-  resolveStoreRef,
-  networkAttachments,
-  scheduleTags,
-} from '../../lib/rules/drill-helpers';
+import { declaredDrills, drillsForKey, isDrillPrincipal, knownKeys, manifestLocation, reachOf, resolveNetwork, resolveStoreRef, networkAttachments } from '../../lib/rules/drill-helpers';
 import { ct, hand, mf, mkey, mnt as bindMount } from './hand-model';
 import { bucket, container, doc, labels, manifest, model, tags, zitadelKey } from './kc0xx-fixtures';
+import { appContainers, drillAlarms, drillContainers, drillSchedules, isDrillContainer, KeyedIndex, productionContainers } from '../../lib/model/views/drills';
+import { resolveProviderRef } from '../../lib/model/views/hosts';
+import { scheduleTags } from '../../lib/model/views/tags';
+import { QUARTER_DAYS, QUARTER_MONTHS } from '../../lib/policy/limits';
+import { analyzeSchedule, DEFAULT_DRILL_SCHEDULE } from '../../lib/policy/schedule';
 
 const names = (cs: readonly { address: string }[]) => cs.map((c) => c.address.replace(/^[a-z_]+\./, ''));
 

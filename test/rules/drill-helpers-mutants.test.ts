@@ -5,24 +5,11 @@
  * input, and which accesses count as writes.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  belongsToKey,
-  DEFAULT_DOCKER_HOST,
-  drillAlarms,
-  drillSchedules,
-  hostOf,
-  appContainers,
-  drillContainers,
-  isWrite,
-  networkAttachments,
-  productionContainers,
-  resolveNetwork,
-  resolveProviderRef,
-  resolveStoreRef,
-  sameHost,
-  scheduleTags,
-} from '../../lib/rules/drill-helpers';
+import { belongsToKey, isWrite, networkAttachments, resolveNetwork, resolveStoreRef } from '../../lib/rules/drill-helpers';
 import { bucket, container, doc, labels, manifest, model, tags, zitadelKey } from './kc0xx-fixtures';
+import { drillAlarms, drillSchedules, appContainers, drillContainers, productionContainers } from '../../lib/model/views/drills';
+import { DEFAULT_DOCKER_HOST, hostOf, resolveProviderRef, sameHost } from '../../lib/model/views/hosts';
+import { scheduleTags } from '../../lib/model/views/tags';
 
 describe('drill helpers (mutation tests)', () => {
   it('belongsToKey: the key tag matches, or no key tag at all', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeSchedule, DEFAULT_DRILL_SCHEDULE, QUARTER_DAYS } from '../../lib/rules/drill-helpers';
 import { compareIdentities, mayBeGeneratedFrom, stateLocation } from '../../lib/rules/custody-helpers';
 import { loadTerraformJson } from '../../lib/model/load';
+import { QUARTER_DAYS } from '../../lib/policy/limits';
+import { analyzeSchedule, DEFAULT_DRILL_SCHEDULE } from '../../lib/policy/schedule';
 
 describe('analyzeSchedule: cron (EventBridge Scheduler, 6 fields)', () => {
   it('the default first-Monday-of-the-quarter schedule is quarterly', () => {

@@ -3,6 +3,7 @@
  * read, so a test states its whole input in a few lines.
  */
 import type { Container, CustodyModel, Manifest, ManifestKey, Mount } from '../../lib/model/types';
+import { withViews } from '../../lib/model/views';
 
 /** A docker container `name` in stack `s`, with labels, mounts and any other field overridden. */
 export function ct(name: string, lbls: Record<string, string> = {}, mounts: Mount[] = [], over: Partial<Container> = {}): Container {
@@ -38,7 +39,7 @@ export const mf = (stack: string, keys: ManifestKey[], drills: Manifest['drills'
   adoptedStores: [],
 });
 
-/** A model with empty lists and lookups that find nothing, except for `parts`. */
+/** A model with empty lists, lookups that find nothing and fresh views, except for `parts`. */
 export function hand(parts: Partial<Record<keyof CustodyModel, unknown>>): CustodyModel {
   const base = {
     documents: [],
@@ -60,5 +61,5 @@ export function hand(parts: Partial<Record<keyof CustodyModel, unknown>>): Custo
     referencesOf: () => [],
     ...parts,
   };
-  return base as unknown as CustodyModel;
+  return withViews(base as unknown as CustodyModel);
 }

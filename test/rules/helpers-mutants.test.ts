@@ -7,37 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CustodyModel, KeyCopy, Mount, TfDocument } from '../../lib/model/types';
-import {
-  bucketIdentity,
-  compareIdentities,
-  describeAt,
-  identityOfBucketResource,
-  resourceTags,
-  stateLocation,
-  storeIdentity,
-} from '../../lib/rules/custody-helpers';
-import {
-  addDays,
-  argvOf,
-  copiesOf,
-  currentCopies,
-  declarationOf,
-  declaredKeys,
-  flagsOf,
-  formatDate,
-  hotCopiesMountedBy,
-  keyCarriers,
-  keyFileRefs,
-  knownKeyIds,
-  manifestViolation,
-  mountedAt,
-  mountProviding,
-  parseDate,
-  resourcesOfType,
-  tally,
-} from '../../lib/rules/helpers';
+import { bucketIdentity, compareIdentities, describeAt, identityOfBucketResource, stateLocation, storeIdentity } from '../../lib/rules/custody-helpers';
+import { argvOf, flagsOf, keyFileRefs, manifestViolation } from '../../lib/rules/helpers';
 import { ct, hand, mf, mkey, mnt } from './hand-model';
 import { bucket, container as tfContainer, doc, labels, manifest, model, tags, zitadelKey } from './kc0xx-fixtures';
+import { hotCopiesMountedBy, keyCarriers } from '../../lib/model/views/carriers';
+import { copiesOf, currentCopies, tally } from '../../lib/model/views/copies';
+import { declarationOf, declaredKeys, knownKeyIds } from '../../lib/model/views/declared';
+import { mountedAt, mountProviding } from '../../lib/model/views/mounts';
+import { resourcesOfType } from '../../lib/model/views/resources';
+import { resourceTags } from '../../lib/model/views/tags';
+import { addDays, formatDate, parseDate } from '../../lib/policy/dates';
 
 const hostFile = (path: string) => ({ path, mode: '0400', owner: 'root', group: 'root', dirMode: '0700', deployCheck: true });
 

@@ -6,40 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Container, ManifestKey, Mount } from '../../lib/model/types';
 import { bucket, doc, manifest, model, tags, zitadelKey } from './kc0xx-fixtures';
-import {
-  addDays,
-  argvOf,
-  byPathHint,
-  copiesOf,
-  currentCopies,
-  currentGeneration,
-  currentHotPath,
-  days,
-  describeTally,
-  flagsOf,
-  declarationOf,
-  declaredKeys,
-  formatDate,
-  hasCustodyLabel,
-  hotPaths,
-  knownKeyIds,
-  isKeyEnvName,
-  isKeyFileEnvName,
-  isKeyFileFlag,
-  isKeyFromEnvFlag,
-  isKeyValueFlag,
-  isOffsite,
-  keyFileRefs,
-  listCopies,
-  missing321,
-  mountedAt,
-  mountProviding,
-  mountTarget,
-  parseDate,
-  RETENTION_MARGIN_DAYS,
-  tally,
-  type CountedCopy,
-} from '../../lib/rules/helpers';
+import { argvOf, byPathHint, flagsOf, keyFileRefs } from '../../lib/rules/helpers';
+import { hasCustodyLabel } from '../../lib/model/views/carriers';
+import { copiesOf, currentCopies, currentGeneration, describeTally, isOffsite, listCopies, missing321, tally, type CountedCopy } from '../../lib/model/views/copies';
+import { currentHotPath, declarationOf, declaredKeys, hotPaths, knownKeyIds } from '../../lib/model/views/declared';
+import { mountedAt, mountProviding, mountTarget } from '../../lib/model/views/mounts';
+import { addDays, days, formatDate, parseDate } from '../../lib/policy/dates';
+import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyValueFlag } from '../../lib/policy/keynames';
+import { RETENTION_MARGIN_DAYS } from '../../lib/policy/limits';
 
 function container(over: Partial<Container> = {}): Container {
   return {

@@ -5,7 +5,8 @@
  * limits, and expressions that never fire or stop firing.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeSchedule, DEFAULT_DRILL_SCHEDULE, QUARTER_DAYS, QUARTER_MONTHS } from '../../lib/rules/drill-helpers';
+import { QUARTER_DAYS, QUARTER_MONTHS } from '../../lib/policy/limits';
+import { analyzeSchedule, DEFAULT_DRILL_SCHEDULE } from '../../lib/policy/schedule';
 
 const row = (e: string) => {
   const a = analyzeSchedule(e);

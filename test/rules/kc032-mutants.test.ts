@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CustodyModel, Grant, Principal, Store } from '../../lib/model/types';
+import { withViews } from '../../lib/model/views';
 import { rule } from '../../lib/rules/kc032-drill-isolated';
 import { container, doc, labels, manifest, model, zitadelKey, type Json } from './kc0xx-fixtures';
 
@@ -213,7 +214,7 @@ describe('KC032 drill principals (mutation tests)', () => {
   const g = (principal: string, st: string, access: Grant['access'], via = 'policy'): Grant => ({ principal, store: st, access, via });
   const stores = [store('KB', 'key-backup', 'aws_s3_bucket.kb'), store('DB', 'db-backup', 'aws_s3_bucket.db')];
   const run = (principals: Principal[], grants: Grant[], multiStack = false) => {
-    const m = {
+    const m = withViews({
       documents: [],
       resources: [],
       stores,
@@ -227,7 +228,7 @@ describe('KC032 drill principals (mutation tests)', () => {
       storeById: (id: string) => stores.find((s) => s.id === id),
       resource: () => undefined,
       referencesOf: () => [],
-    } as unknown as CustodyModel;
+    } as unknown as CustodyModel);
     return rule.check(m).map((v) => [v.address, v.message, v.fix]);
   };
   const READ_FIX = (w: string) => `grant only read access (s3:GetObject, s3:ListBucket, kms:Decrypt) to ${w}`;

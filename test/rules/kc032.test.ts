@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../lib/rules/kc032-drill-isolated';
 import { runRules } from '../../lib/rules/engine';
 import type { Grant, Principal } from '../../lib/model/types';
+import { withViews } from '../../lib/model/views';
 import { model } from './kc0xx-fixtures';
 import { at, doc, findings, labels, readObjects, role, stacks, world, type Json, type World } from './drill-fixtures';
 
@@ -149,7 +150,7 @@ describe('KC032 drill principals and production writers', () => {
     const db = m.stores.find((s) => s.role === 'db-backup');
     const writer: Principal = { id: 'arn:aws:iam::111111111111:role/kc-drill_key_reader', stack: 'db', address: 'aws_s3_bucket_policy.db', kind: 'external', name: 'kc-drill_key_reader', account: 'acct:111111111111', tags: {} };
     const grants: Grant[] = [...m.grants, { principal: writer.id, store: db!.id, access: 'write', via: 'bucket policy aws_s3_bucket_policy.db' }];
-    const result = runRules({ ...m, principals: [...m.principals, writer], grants }, [rule], { today: '2026-01-01' });
+    const result = runRules(withViews({ ...m, principals: [...m.principals, writer], grants }), [rule], { today: '2026-01-01' });
     const f = result.findings.filter((x) => x.ruleId === 'KC032');
     expect(f.map((x) => `${x.address}: ${x.message}`)).toEqual([
       'keys/aws_iam_role.drill_key_reader: is a drill principal that is also the production writer aws_s3_bucket_policy.db (stack db) (same name "kc-drill_key_reader" in account acct:111111111111)',

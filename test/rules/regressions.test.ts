@@ -1,8 +1,9 @@
 /** Bugs found while raising the mutation score, each pinned where it was fixed. */
 import { describe, expect, it } from 'vitest';
 import { bucketIdentity } from '../../lib/rules/custody-helpers';
-import { drillSchedules, scheduleTags } from '../../lib/rules/drill-helpers';
 import { model } from './kc0xx-fixtures';
+import { drillSchedules } from '../../lib/model/views/drills';
+import { scheduleTags } from '../../lib/model/views/tags';
 
 describe('a bucket named from another bucket plus a suffix is a different bucket', () => {
   const m = model([
