@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_RUNBOOK_FILE, RecoveryDrill } from '../../lib/constructs/recovery-drill';
 import { KeyCustody } from '../../lib/synth/custody-check';
 import { summarizeModel } from '../../lib/report/model-summary';
+import { DEFAULT_DRILL_SCHEDULE } from '../../lib/policy/schedule';
 import { reachOf, isDrillPrincipal } from '../../lib/rules/drill-helpers';
 import { runRules } from '../../lib/rules/engine';
 import {
@@ -21,7 +22,6 @@ import {
   type DrillWorldOptions,
 } from './recovery-drill-fixtures';
 import { allRules } from './backup-bucket-fixtures';
-import { nextCronRun, DEFAULT_DRILL_SCHEDULE } from '../../lib/policy/schedule';
 
 const worlds: DrillWorld[] = [];
 function world(opts?: DrillWorldOptions): DrillWorld {
@@ -380,16 +380,5 @@ describe('RecoveryDrill: runbook', () => {
     expect(text).not.toMatch(/\b[0-9a-f]{64}\b/);
     expect(text).not.toContain(KEY_ACCOUNT);
     expect(text).not.toContain(DB_ACCOUNT);
-  });
-});
-
-describe('nextCronRun', () => {
-  it('computes the first Monday of the next quarter month in the schedule\'s zone', () => {
-    expect(nextCronRun(DEFAULT_DRILL_SCHEDULE, 'Europe/Berlin', new Date('2025-11-12T09:00:00Z'))).toBe('2026-01-05T10:00[Europe/Berlin]');
-    // 2026-01-05 10:00 Berlin is 09:00 UTC: one minute before, the run is still ahead; at it, the next is April.
-    expect(nextCronRun(DEFAULT_DRILL_SCHEDULE, 'Europe/Berlin', new Date('2026-01-05T08:59:00Z'))).toBe('2026-01-05T10:00[Europe/Berlin]');
-    expect(nextCronRun(DEFAULT_DRILL_SCHEDULE, 'Europe/Berlin', new Date('2026-01-05T09:00:00Z'))).toBe('2026-04-06T10:00[Europe/Berlin]');
-    expect(nextCronRun(DEFAULT_DRILL_SCHEDULE, 'UTC', new Date('2026-06-30T23:59:00Z'))).toBe('2026-07-06T10:00[UTC]');
-    expect(nextCronRun('rate(90 days)', 'UTC', new Date())).toBeUndefined();
   });
 });
