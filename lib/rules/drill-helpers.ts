@@ -6,11 +6,11 @@
  * (views/drills.ts), and the schedule parser is vocabulary (lib/policy/schedule.ts).
  */
 import { block, blocks, bool, literal } from '../model/refs';
-import { grantsOf } from '../model/views/grants';
+import type { Container, CustodyModel, Manifest, ManifestDrill, ManifestKey, Principal, Store, TfResource } from '../model/types';
 import { isDrillContainer } from '../model/views/drills';
+import { grantsOf } from '../model/views/grants';
 import { hostOf } from '../model/views/hosts';
 import { TAG_KEY, TAG_ROLE } from '../policy/tags';
-import type { Container, CustodyModel, Manifest, ManifestDrill, ManifestKey, Principal, Store, TfResource } from '../model/types';
 import { describeAt } from './custody-helpers';
 
 // ---------------------------------------------------------------------------------------

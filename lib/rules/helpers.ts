@@ -4,8 +4,8 @@
  * carriers, 3-2-1 copies) are its views, in lib/model/views; the names that carry a key are
  * vocabulary, in lib/policy/keynames. Everything here is a pure function of the model.
  */
-import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag } from '../policy/keynames';
 import type { Container, CustodyModel, Manifest } from '../model/types';
+import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag } from '../policy/keynames';
 import type { RuleViolation } from './rule';
 
 /** A violation located at a manifest (for manifest-level findings). */

@@ -1,7 +1,7 @@
 import type { Container } from '../model/types';
+import { isKeyEnvName, isKeyFromEnvFlag } from '../policy/keynames';
 import { argvOf, byPathHint, flagsOf } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
-import { isKeyEnvName, isKeyFromEnvFlag } from '../policy/keynames';
 
 const SECRET_TARGET = '/run/secrets/masterkey';
 

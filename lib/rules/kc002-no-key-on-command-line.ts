@@ -1,6 +1,6 @@
+import { isKeyValueFlag } from '../policy/keynames';
 import { argvOf, byPathHint, flagsOf } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
-import { isKeyValueFlag } from '../policy/keynames';
 
 const SECRET_TARGET = '/run/secrets/masterkey';
 

@@ -1,6 +1,6 @@
+import { declaredKeys } from '../model/views/declared';
 import { manifestViolation } from './helpers';
 import type { CustodyRule, RuleViolation } from './rule';
-import { declaredKeys } from '../model/views/declared';
 
 /** `400`, `0400`, `0o400` → `0400`; anything else unchanged. */
 function normMode(mode: string): string {

@@ -1,9 +1,9 @@
 import { blocks, block } from '../model/refs';
 import type { CustodyModel, Store, TfResource } from '../model/types';
+import { resourceTags } from '../model/views/tags';
 import { TAG_ROLE } from '../policy/tags';
 import { bucketIdentity, compareIdentities, describeAt, sideOf, storeIdentity, type CustodySide, type StoreIdentity } from './custody-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
-import { resourceTags } from '../model/views/tags';
 
 /** Something that puts DB backups or key copies into a bucket: a store, or an object tagged with a role. */
 interface Holder {

@@ -1,7 +1,7 @@
-import { manifestViolation } from './helpers';
-import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 import { currentCopies, describeTally, listCopies, missing321 } from '../model/views/copies';
 import { declarationOf, knownKeyIds } from '../model/views/declared';
+import { manifestViolation } from './helpers';
+import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 export const rule: CustodyRule = {
   id: 'KC020',

@@ -1,7 +1,7 @@
-import { manifestViolation } from './helpers';
-import type { CustodyRule, RuleViolation } from './rule';
 import { copiesOf, describeTally, isOffsite, listCopies, missing321, tally } from '../model/views/copies';
 import { declaredKeys } from '../model/views/declared';
+import { manifestViolation } from './helpers';
+import type { CustodyRule, RuleViolation } from './rule';
 
 export const rule: CustodyRule = {
   id: 'KC025',

@@ -1,11 +1,11 @@
 import { literal } from '../model/refs';
 import type { TfResource } from '../model/types';
-import { describeAt } from './custody-helpers';
-import { drillsForKey, declaredDrills, knownKeys, manifestLocation, type DeclaredDrill } from './drill-helpers';
-import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 import { drillSchedules } from '../model/views/drills';
 import { QUARTER_DAYS } from '../policy/limits';
 import { DEFAULT_DRILL_SCHEDULE, analyzeSchedule } from '../policy/schedule';
+import { describeAt } from './custody-helpers';
+import { drillsForKey, declaredDrills, knownKeys, manifestLocation, type DeclaredDrill } from './drill-helpers';
+import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 const CONSTRUCT_FIX = (keyId: string) =>
   `add a RecoveryDrill for key "${keyId}" (it declares the drill in the manifest and creates an aws_scheduler_schedule with the default schedule \`${DEFAULT_DRILL_SCHEDULE}\`, first Monday of January, April, July and October)`;

@@ -1,9 +1,9 @@
 import { type Container, type CustodyModel, type Principal } from '../model/types';
+import { drillContainers, isDrillContainer, productionContainers } from '../model/views/drills';
+import { type HostInfo, hostOf, sameHost } from '../model/views/hosts';
 import { describeAt } from './custody-helpers';
 import { declaredDrills, isDrillPrincipal, isWrite, manifestLocation, networkAttachments, reachOf, resolveNetwork } from './drill-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
-import { drillContainers, isDrillContainer, productionContainers } from '../model/views/drills';
-import { type HostInfo, hostOf, sameHost } from '../model/views/hosts';
 
 const DB_IMAGE = /(^|\/)(postgres|postgis|timescaledb|cockroach|cockroachdb|mysql|mariadb|mongo|mongodb)([:@-]|$)/i;
 

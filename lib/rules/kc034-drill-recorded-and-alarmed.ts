@@ -1,9 +1,9 @@
 import { blocks, bool, literal, strings } from '../model/refs';
 import type { TfResource } from '../model/types';
+import { drillAlarms } from '../model/views/drills';
 import { describeAt } from './custody-helpers';
 import { declaredDrills, manifestLocation } from './drill-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
-import { drillAlarms } from '../model/views/drills';
 
 /** What keeps a drill alarm from ever telling anyone, or undefined when it can. */
 function alarmProblem(r: TfResource): { message: string; fix: string } | undefined {

@@ -1,6 +1,6 @@
+import { MIN_REASON_LENGTH } from '../policy/limits';
 import { SUPPRESSION_INVALID, SUPPRESSION_UNUSED, NOT_PROVEN } from './engine';
 import type { CustodyRule } from './rule';
-import { MIN_REASON_LENGTH } from '../policy/limits';
 
 /** RULES.md, rendered from the rule objects; a test keeps the committed file equal to it. */
 export function renderRulesMarkdown(rules: readonly CustodyRule[]): string {
