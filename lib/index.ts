@@ -39,7 +39,7 @@ export {
   type DrillCredentialSource,
   type DrillSubscriber,
 } from './constructs/drill/recovery-drill';
-export { nextCronRun } from './constructs/drill-schedule';
+export { nextCronRun } from './policy/schedule';
 export { generationForDate, type KeyGeneration, type GenerationState } from './constructs/rotation';
 export { RotationRunbook, rotationRunbookFileName, renderRotationRunbook, type RotationRunbookProps } from './constructs/rotation-runbook';
 export type { OffsiteBackupProps, PreviousKeyGeneration } from './constructs/key/generations';

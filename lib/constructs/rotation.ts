@@ -6,7 +6,8 @@
  * disagree about which file is the key.
  */
 import { keyArguments, secretPath, type AppProfile, type KeyRotation } from '../profiles';
-import { addDays, formatDate, parseDate, RETENTION_MARGIN_DAYS } from '../rules/helpers';
+import { addDays, formatDate, parseDate } from '../policy/dates';
+import { RETENTION_MARGIN_DAYS } from '../policy/limits';
 import { noActiveGeneration, notABackupDate, oldKeyFileNeedsFlag } from './errors';
 
 /** Lifecycle of one generation: see {@link KeyGeneration.state}. */

@@ -3,27 +3,12 @@ import { computeAccess } from './iam/analysis';
 import { readManifest, MANIFEST_KIND } from './manifest';
 import { readStoreSettings } from './settings';
 import { readContainers } from './containers';
-import { block, bool, literal } from './load/refs';
+import { bool, literal } from './load/refs';
 import { accountOf } from './accounts';
-import {
-  CUSTODY_ROLES,
-  TAG_APP,
-  TAG_KEY,
-  TAG_ROLE,
-  type Container,
-  type CustodyModel,
-  type CustodyRole,
-  type Grant,
-  type KeyCopy,
-  type KmsKey,
-  type Manifest,
-  type Principal,
-  type ProviderInfo,
-  type Store,
-  type TfDocument,
-  type TfResource,
-  type Unknown,
-} from './types';
+import { CUSTODY_ROLES, TAG_APP, TAG_KEY, TAG_ROLE, type CustodyRole } from '../policy/tags';
+import { ModelViews } from './views';
+import { mergeTags } from './views/tags';
+import type { Container, CustodyModel, Grant, KeyCopy, KmsKey, Manifest, Principal, ProviderInfo, Store, TfDocument, TfResource, Unknown } from './types';
 
 export { MANIFEST_KIND };
 
@@ -33,23 +18,9 @@ const STORE_TYPES: Record<string, Store['kind']> = {
   aws_ssm_parameter: 'ssm',
 };
 
-/** Tags of a resource, with the provider's `default_tags` merged under them. */
+/** Tags of a resource, with the provider's `default_tags` merged under them (a new object every call). */
 export function tagsOf(ctx: ModelContext, r: TfResource): Record<string, string> {
-  const out: Record<string, string> = {};
-  const provider = ctx.provider(r.stack, r.provider);
-  const defaults = block(provider?.values.default_tags)?.tags;
-  for (const src of [defaults, r.values.tags_all, r.values.tags, r.values.labels]) {
-    if (src && typeof src === 'object' && !Array.isArray(src)) {
-      for (const [k, v] of Object.entries(src as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
-    }
-  }
-  // docker labels are a list of { label, value } blocks.
-  if (Array.isArray(r.values.labels)) {
-    for (const l of r.values.labels as { label?: unknown; value?: unknown }[]) {
-      if (typeof l?.label === 'string' && typeof l.value === 'string') out[l.label] = l.value;
-    }
-  }
-  return out;
+  return mergeTags(ctx.provider(r.stack, r.provider), r);
 }
 
 function isRole(v: string | undefined): v is CustodyRole {
@@ -176,6 +147,7 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
     principalById: (id) => principalIndex.get(id),
     resource: (stack, address) => ctx.resource(stack, address),
     referencesOf: (stack, value) => ctx.referencesOf(stack, value),
+    views: new ModelViews(),
   };
 }
 

@@ -4,15 +4,12 @@
  * Rules are pure functions of this model; they never see construct objects.
  */
 
-/** The custody roles of DESIGN.md §5, carried by the `custody:role` tag. */
-export type CustodyRole = 'db-backup' | 'key-backup' | 'key-store' | 'drill';
+import type { CustodyRole } from '../policy/tags';
+import type { ModelViews } from './views';
 
-export const CUSTODY_ROLES: readonly CustodyRole[] = ['db-backup', 'key-backup', 'key-store', 'drill'];
-
-/** Tag and label names of the contract in DESIGN.md §5. */
-export const TAG_ROLE = 'custody:role';
-export const TAG_KEY = 'custody:key';
-export const TAG_APP = 'custody:app';
+// The tag vocabulary lives in lib/policy; re-exported here because the public API has always
+// offered it next to the model types.
+export { CUSTODY_ROLES, TAG_APP, TAG_KEY, TAG_ROLE, type CustodyRole } from '../policy/tags';
 
 /**
  * One Terraform resource or data source, normalized. Values are as written in the
@@ -322,6 +319,8 @@ export interface CustodyModel {
   referencesOf(stack: string, value: unknown): Ref[];
   /** True when more than one stack is in the model (addresses are then stack-qualified). */
   readonly multiStack: boolean;
+  /** Indexes over this model, built on first use (see views/index.ts). */
+  readonly views: ModelViews;
 }
 
 export interface Unknown {

@@ -1,6 +1,6 @@
-import { currentCopies, type Tally } from '../rules/helpers';
 import { qualify } from '../model/context';
 import { ACCESS_LEVELS, type Access, type CustodyModel, type Finding } from '../model/types';
+import { currentCopies, type Tally } from '../model/views/copies';
 import type { CheckResult } from '../rules/engine';
 import {
   countFindings,

@@ -1,36 +1,10 @@
 /**
  * Small helpers shared by the custody-separation rules (KC010, KC013, KC014) and the drill
- * rules: tags of any resource, which bucket a store or object resolves to, and where a
- * stack keeps its Terraform state. Pure functions of the model.
+ * rules: which bucket a store or object resolves to, and where a stack keeps its Terraform
+ * state. Pure functions of the model (tags of a resource are a model view: views/tags.ts).
  */
-import { block, blocks, literal, singleRef } from '../model/load/refs';
+import { block, literal, singleRef } from '../model/load/refs';
 import type { CustodyModel, Store, TfDocument, TfResource } from '../model/types';
-
-// Rules ask for the same resources' tags many times (per key, per drill); resources belong to
-// one model and never change, so the answer is kept per resource.
-const tagsOf = new WeakMap<TfResource, Readonly<Record<string, string>>>();
-
-/** Tags (AWS) or labels (docker) of any resource, with the provider's `default_tags` under them. */
-export function resourceTags(model: CustodyModel, r: TfResource): Readonly<Record<string, string>> {
-  const known = tagsOf.get(r);
-  if (known) return known;
-  const out: Record<string, string> = {};
-  const provider = model.providers.find((p) => p.stack === r.stack && p.key === r.provider);
-  const merge = (src: unknown) => {
-    if (src && typeof src === 'object' && !Array.isArray(src)) {
-      for (const [k, v] of Object.entries(src as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
-    }
-  };
-  merge(block(provider?.values.default_tags)?.tags);
-  merge(r.values.tags_all);
-  merge(r.values.tags);
-  merge(r.values.labels);
-  for (const l of blocks(r.values.labels)) {
-    if (typeof l.label === 'string' && typeof l.value === 'string') out[l.label] = l.value;
-  }
-  tagsOf.set(r, out);
-  return out;
-}
 
 /** `db` for DB backups, `key` for key copies (backup or hot store), undefined otherwise. */
 export type CustodySide = 'db' | 'key';

@@ -1,6 +1,7 @@
 import { qualify } from '../model/context';
 import { constructPath } from '../model/load/cdktf-json';
 import type { CustodyModel, Finding, ManifestSuppression } from '../model/types';
+import { MIN_REASON_LENGTH } from '../policy/limits';
 import type { CustodyRule, RuleViolation } from './rule';
 
 /** Id of the engine's own finding for a suppression that cannot be honoured. */
@@ -9,7 +10,6 @@ export const SUPPRESSION_INVALID = 'KC090';
 export const SUPPRESSION_UNUSED = 'KC091';
 /** Id of the engine's own warning for a value an input front end could not prove (plan JSON). */
 export const NOT_PROVEN = 'KC092';
-export const MIN_REASON_LENGTH = 10;
 
 export interface EngineOptions {
   /** The date suppressions expire against (ISO `YYYY-MM-DD`); today by default. */

@@ -1,5 +1,6 @@
 import type { Container } from '../model/types';
-import { argvOf, byPathHint, flagsOf, isKeyEnvName, isKeyFromEnvFlag } from './helpers';
+import { isKeyEnvName, isKeyFromEnvFlag } from '../policy/keynames';
+import { argvOf, byPathHint, flagsOf } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 const SECRET_TARGET = '/run/secrets/masterkey';

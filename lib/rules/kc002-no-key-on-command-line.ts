@@ -1,4 +1,5 @@
-import { argvOf, byPathHint, flagsOf, isKeyValueFlag } from './helpers';
+import { isKeyValueFlag } from '../policy/keynames';
+import { argvOf, byPathHint, flagsOf } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 const SECRET_TARGET = '/run/secrets/masterkey';

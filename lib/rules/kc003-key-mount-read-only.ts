@@ -1,18 +1,9 @@
 import type { Mount } from '../model/types';
-import {
-  argvOf,
-  byPathHint,
-  currentHotPath,
-  flagsOf,
-  hotPaths,
-  isKeyValueFlag,
-  keyCarriers,
-  keyFileRefs,
-  mountedAt,
-  mountProviding,
-  mountTarget,
-  type KeyCarrier,
-} from './helpers';
+import { keyCarriers, type KeyCarrier } from '../model/views/carriers';
+import { currentHotPath, hotPaths } from '../model/views/declared';
+import { mountedAt, mountProviding, mountTarget } from '../model/views/mounts';
+import { isKeyValueFlag } from '../policy/keynames';
+import { argvOf, byPathHint, flagsOf, keyFileRefs } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 const DEFAULT_TARGET = '/run/secrets/masterkey';

@@ -1,5 +1,8 @@
 import type { CustodyModel, Store, TfResource } from '../model/types';
-import { hasCustodyLabel, hotPaths, declaredKeys, keyCarriers, keyFileRefs } from './helpers';
+import { hasCustodyLabel, keyCarriers } from '../model/views/carriers';
+import { hotPaths, declaredKeys } from '../model/views/declared';
+import { resourceTags } from '../model/views/tags';
+import { keyFileRefs } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 /** Resource types whose result is generated secret material kept in state. */
@@ -159,8 +162,7 @@ export const rule: CustodyRule = {
     }
     for (const s of model.resources) {
       if (s.mode !== 'managed' || s.type !== 'docker_secret') continue;
-      const labels = Array.isArray(s.values.labels) ? (s.values.labels as { label?: unknown }[]) : [];
-      const custody = labels.some((l) => typeof l?.label === 'string' && l.label.startsWith('custody:'));
+      const custody = Object.keys(resourceTags(model, s)).some((l) => l.startsWith('custody:'));
       const name = typeof s.values.name === 'string' ? s.values.name : '';
       const usedBy = keySecrets.get(`${s.stack}\u0000${s.address}`);
       if (!custody && !usedBy && !/master.?key/i.test(name)) continue;

@@ -1,4 +1,5 @@
-import { declaredKeys, manifestViolation } from './helpers';
+import { declaredKeys } from '../model/views/declared';
+import { manifestViolation } from './helpers';
 import type { CustodyRule, RuleViolation } from './rule';
 
 /** `400`, `0400`, `0o400` → `0400`; anything else unchanged. */

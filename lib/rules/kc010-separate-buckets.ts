@@ -1,15 +1,8 @@
 import { blocks, block } from '../model/load/refs';
-import { TAG_ROLE, type CustodyModel, type Store, type TfResource } from '../model/types';
-import {
-  bucketIdentity,
-  compareIdentities,
-  describeAt,
-  resourceTags,
-  sideOf,
-  storeIdentity,
-  type CustodySide,
-  type StoreIdentity,
-} from './custody-helpers';
+import type { CustodyModel, Store, TfResource } from '../model/types';
+import { resourceTags } from '../model/views/tags';
+import { TAG_ROLE } from '../policy/tags';
+import { bucketIdentity, compareIdentities, describeAt, sideOf, storeIdentity, type CustodySide, type StoreIdentity } from './custody-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 /** Something that puts DB backups or key copies into a bucket: a store, or an object tagged with a role. */

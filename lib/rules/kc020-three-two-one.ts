@@ -1,12 +1,6 @@
-import {
-  currentCopies,
-  declarationOf,
-  describeTally,
-  knownKeyIds,
-  listCopies,
-  manifestViolation,
-  missing321,
-} from './helpers';
+import { currentCopies, describeTally, listCopies, missing321 } from '../model/views/copies';
+import { declarationOf, knownKeyIds } from '../model/views/declared';
+import { manifestViolation } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 export const rule: CustodyRule = {

@@ -1,14 +1,8 @@
 import type { CustodyModel, Store } from '../model/types';
-import {
-  RETENTION_MARGIN_DAYS,
-  addDays,
-  days,
-  declaredKeys,
-  formatDate,
-  knownKeyIds,
-  manifestViolation,
-  parseDate,
-} from './helpers';
+import { declaredKeys, knownKeyIds } from '../model/views/declared';
+import { addDays, days, formatDate, parseDate } from '../policy/dates';
+import { RETENTION_MARGIN_DAYS } from '../policy/limits';
+import { manifestViolation } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 /** What governs a key's DB-backup retention, and for how long. */

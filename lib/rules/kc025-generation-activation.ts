@@ -1,4 +1,6 @@
-import { copiesOf, declaredKeys, describeTally, isOffsite, listCopies, manifestViolation, missing321, tally } from './helpers';
+import { copiesOf, describeTally, isOffsite, listCopies, missing321, tally } from '../model/views/copies';
+import { declaredKeys } from '../model/views/declared';
+import { manifestViolation } from './helpers';
 import type { CustodyRule, RuleViolation } from './rule';
 
 export const rule: CustodyRule = {

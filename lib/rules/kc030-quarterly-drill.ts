@@ -1,17 +1,10 @@
 import { literal } from '../model/load/refs';
 import type { TfResource } from '../model/types';
+import { drillSchedules } from '../model/views/drills';
+import { QUARTER_DAYS } from '../policy/limits';
+import { DEFAULT_DRILL_SCHEDULE, analyzeSchedule } from '../policy/schedule';
 import { describeAt } from './custody-helpers';
-import {
-  DEFAULT_DRILL_SCHEDULE,
-  QUARTER_DAYS,
-  analyzeSchedule,
-  drillSchedules,
-  drillsForKey,
-  declaredDrills,
-  knownKeys,
-  manifestLocation,
-  type DeclaredDrill,
-} from './drill-helpers';
+import { drillsForKey, declaredDrills, knownKeys, manifestLocation, type DeclaredDrill } from './drill-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 const CONSTRUCT_FIX = (keyId: string) =>

@@ -1,16 +1,10 @@
+import { hotCopiesMountedBy } from '../model/views/carriers';
+import { declarationOf, hotPaths } from '../model/views/declared';
+import { appContainers, drillContainers, KeyedIndex } from '../model/views/drills';
+import { hostOf, resolveProviderRef, sameHost } from '../model/views/hosts';
+import { mountedAt } from '../model/views/mounts';
 import { describeAt } from './custody-helpers';
-import {
-  appContainers,
-  declaredDrills,
-  drillContainers,
-  hostOf,
-  KeyedIndex,
-  manifestLocation,
-  resolveProviderRef,
-  resolveStoreRef,
-  sameHost,
-} from './drill-helpers';
-import { declarationOf, hotCopiesMountedBy, hotPaths, mountedAt } from './helpers';
+import { declaredDrills, manifestLocation, resolveStoreRef } from './drill-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 export const rule: CustodyRule = {

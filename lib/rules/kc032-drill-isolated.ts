@@ -1,20 +1,8 @@
 import { type Container, type CustodyModel, type Principal } from '../model/types';
-import type { HostInfo } from './drill-helpers';
+import { drillContainers, isDrillContainer, productionContainers } from '../model/views/drills';
+import { type HostInfo, hostOf, sameHost } from '../model/views/hosts';
 import { describeAt } from './custody-helpers';
-import {
-  declaredDrills,
-  drillContainers,
-  hostOf,
-  isDrillContainer,
-  isDrillPrincipal,
-  isWrite,
-  manifestLocation,
-  networkAttachments,
-  productionContainers,
-  reachOf,
-  resolveNetwork,
-  sameHost,
-} from './drill-helpers';
+import { declaredDrills, isDrillPrincipal, isWrite, manifestLocation, networkAttachments, reachOf, resolveNetwork } from './drill-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 const DB_IMAGE = /(^|\/)(postgres|postgis|timescaledb|cockroach|cockroachdb|mysql|mariadb|mongo|mongodb)([:@-]|$)/i;

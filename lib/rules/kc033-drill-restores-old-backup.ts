@@ -1,8 +1,6 @@
+import { MIN_RESTORE_AGE_DAYS } from '../policy/limits';
 import { declaredDrills, manifestLocation } from './drill-helpers';
 import type { CustodyRule, RuleViolation } from './rule';
-
-/** The seeds restore "the DB backup from 7-day-old daily". */
-export const MIN_RESTORE_AGE_DAYS = 7;
 
 export const rule: CustodyRule = {
   id: 'KC033',

@@ -1,7 +1,8 @@
 import { blocks, bool, literal, strings } from '../model/load/refs';
 import type { TfResource } from '../model/types';
+import { drillAlarms } from '../model/views/drills';
 import { describeAt } from './custody-helpers';
-import { declaredDrills, drillAlarms, manifestLocation } from './drill-helpers';
+import { declaredDrills, manifestLocation } from './drill-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 /** What keeps a drill alarm from ever telling anyone, or undefined when it can. */

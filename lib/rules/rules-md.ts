@@ -1,4 +1,5 @@
-import { SUPPRESSION_INVALID, SUPPRESSION_UNUSED, MIN_REASON_LENGTH, NOT_PROVEN } from './engine';
+import { MIN_REASON_LENGTH } from '../policy/limits';
+import { SUPPRESSION_INVALID, SUPPRESSION_UNUSED, NOT_PROVEN } from './engine';
 import type { CustodyRule } from './rule';
 
 /** RULES.md, rendered from the rule objects; a test keeps the committed file equal to it. */

@@ -9,8 +9,8 @@
  * a quarterly, isolated, logged and alarmed drill per key; 3-2-1 copies per key.
  */
 import fc from 'fast-check';
-import { DEFAULT_DRILL_SCHEDULE } from '../../lib/rules/drill-helpers';
 import { bucket, labels, type Json } from '../rules/kc0xx-fixtures';
+import { DEFAULT_DRILL_SCHEDULE } from '../../lib/policy/schedule';
 
 export type { Json };
 

@@ -4,6 +4,7 @@
  */
 import type { CheckResult } from '../../lib/rules/engine';
 import type { CustodyModel, Finding, Grant, KeyCopy, Manifest, Principal, Store, StoreSettings, TfResource } from '../../lib/model/types';
+import { withViews } from '../../lib/model/views';
 
 export const SECRET = 'SUPER-SECRET-MASTER-KEY-0123456789';
 
@@ -108,7 +109,7 @@ export function fakeModel(): CustodyModel {
   const resources = [...stores.map((s) => s.resource), secretRes];
   const storeIndex = new Map(stores.map((s) => [s.id, s]));
   const principalIndex = new Map(principals.map((p) => [p.id, p]));
-  return {
+  return withViews({
     documents: [
       { stack: 'keys', source: 'keys', resources: resources.filter((r) => r.stack === 'keys'), providers: [], outputs: {} },
       { stack: 'db', source: 'db', resources: resources.filter((r) => r.stack === 'db'), providers: [], outputs: {} },
@@ -129,7 +130,7 @@ export function fakeModel(): CustodyModel {
     principalById: (p) => principalIndex.get(p),
     resource: (stack, address) => resources.find((r) => r.stack === stack && r.address === address),
     referencesOf: () => [],
-  };
+  });
 }
 
 function finding(f: Partial<Finding> & Pick<Finding, 'ruleId' | 'stack' | 'address'>): Finding {

@@ -1,9 +1,9 @@
-import { tally } from '../../lib/rules/helpers';
 import { describe, expect, it } from 'vitest';
 import { accessLetters, accessMatrix, forStack, summarizeModel, threeTwoOne } from '../../lib/report/summarize';
 import { renderJsonReport } from '../../lib/report/json';
 import { renderMarkdown } from '../../lib/report/markdown';
 import { fakeModel, fakeResult, SECRET } from './fake-model';
+import { tally } from '../../lib/model/views/copies';
 
 describe('summarizeModel', () => {
   const data = summarizeModel(fakeModel(), fakeResult());

@@ -1,22 +1,14 @@
 /**
- * Direct tests of lib/rules/custody-helpers.ts: bucket names from ARNs and URLs, identity
- * comparison (exact / prefix / expression), generated-name detection, and state locations
- * per backend type.
+ * Direct tests of lib/rules/custody-helpers.ts: bucket names from ARNs and URLs, store and
+ * bucket identities (references followed, suffixes, cycles), identity comparison (exact /
+ * prefix / expression), generated-name detection, and state locations per backend type.
  */
 import { describe, expect, it } from 'vitest';
+import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
 import type { TfDocument } from '../../lib/model/types';
-import {
-  bucketIdentity,
-  bucketNameFromArn,
-  compareIdentities,
-  mayBeGeneratedFrom,
-  resourceTags,
-  sideOf,
-  stateLocation,
-  storeIdentity,
-  type StoreIdentity,
-} from '../../lib/rules/custody-helpers';
-import { model } from './kc0xx-fixtures';
+import { resourceTags } from '../../lib/model/views/tags';
+import { bucketIdentity, bucketNameFromArn, compareIdentities, mayBeGeneratedFrom, sideOf, stateLocation, storeIdentity, type StoreIdentity, describeAt, identityOfBucketResource } from '../../lib/rules/custody-helpers';
+import { model, bucket, doc, manifest, tags } from './kc0xx-fixtures';
 
 const exact = (value: string): StoreIdentity => ({ kind: 'exact', value, shown: value });
 const prefix = (value: string): StoreIdentity => ({ kind: 'prefix', value, shown: value });
@@ -52,37 +44,6 @@ describe('custody sides and bucket names', () => {
     expect(bucketIdentity(m, 's', ' ${var.bucket} ')).toEqual({ kind: 'expr', value: '${var.bucket}', shown: '` ${var.bucket} `' });
     expect(bucketIdentity(m, 's', 'kc-${aws_s3_bucket.b.id}')).toEqual({ kind: 'expr', value: 'kc-${aws_s3_bucket.b.id}', shown: '`kc-${aws_s3_bucket.b.id}`' });
     expect(bucketIdentity(m, 's', 42)).toBeUndefined();
-  });
-});
-
-describe('resourceTags', () => {
-  it('merges the default_tags of the resource\'s own provider (stack and alias), tags_all, tags and labels', () => {
-    const m = model(
-      [
-        'app',
-        {
-          provider: {
-            aws: [{ default_tags: { tags: { team: 'default', only: 'default' } } }, { alias: 'west', default_tags: [{ tags: { team: 'west', n: 1 } }] }],
-            docker: [{ host: 'unix:///var/run/docker.sock' }],
-          },
-          resource: {
-            aws_s3_bucket: {
-              w: { provider: '${aws.west}', bucket: 'w', tags_all: { a: 'all', b: 'all' }, tags: { b: 'own', n: 2 } },
-              d: { bucket: 'd', tags: { own: 'yes' } },
-            },
-            docker_container: {
-              c: { name: 'c', image: 'i', labels: [{ label: 'custody:app', value: 'zitadel' }, { label: 'bad', value: 1 }, { value: 'no-label' }] },
-            },
-          },
-        },
-      ],
-      ['other', { provider: { aws: [{ default_tags: { tags: { team: 'other' } } }] }, resource: { aws_s3_bucket: { o: { bucket: 'o' } } } }],
-    );
-    const r = (stack: string, address: string) => resourceTags(m, m.resource(stack, address)!);
-    expect(r('app', 'aws_s3_bucket.w')).toEqual({ team: 'west', a: 'all', b: 'own' });
-    expect(r('app', 'aws_s3_bucket.d')).toEqual({ team: 'default', only: 'default', own: 'yes' });
-    expect(r('other', 'aws_s3_bucket.o')).toEqual({ team: 'other' });
-    expect(r('app', 'docker_container.c')).toEqual({ 'custody:app': 'zitadel' });
   });
 });
 
@@ -206,5 +167,138 @@ describe('stateLocation', () => {
   it('other backends compare by their sorted configuration', () => {
     expect(stateLocation(doc({ type: 'consul', config: { path: 'p', address: 'a', port: 8500 } }))).toEqual({ id: 'consul:address="a",path="p",port=8500', shown: 'consul backend', type: 'consul' });
     expect(stateLocation(doc({ type: 'pg', config: {} }))).toEqual({ id: undefined, shown: 'pg backend', type: 'pg' });
+  });
+});
+
+describe('custody helpers', () => {
+  it('bucket_prefix names: only names of the generated shape may be the prefixed bucket', () => {
+    expect(mayBeGeneratedFrom('zitadel-key-20240101120000000000000001', 'zitadel-key-')).toBe(true);
+    expect(mayBeGeneratedFrom('zitadel-key-backup', 'zitadel-key-')).toBe(false);
+    expect(compareIdentities({ kind: 'prefix', value: 's3:kc-', shown: '' }, { kind: 'prefix', value: 's3:kc-key-', shown: '' })).toBe('maybe');
+    expect(compareIdentities({ kind: 'prefix', value: 's3:kc-db-', shown: '' }, { kind: 'prefix', value: 's3:kc-key-', shown: '' })).toBe('different');
+    expect(compareIdentities({ kind: 'expr', value: '${var.a}', shown: '' }, { kind: 'expr', value: '${var.a}', shown: '' })).toBe('same');
+  });
+
+  it('state locations', () => {
+    const s3 = (stack: string, key: string) => stateLocation(loadTerraformJson(stack, { terraform: { backend: { s3: { bucket: 'b', key } } } }));
+    expect(s3('a', 'x').id).toBe(s3('b', 'x').id);
+    expect(s3('a', 'x').id).not.toBe(s3('b', 'y').id);
+    const local = (stack: string, path?: string) => stateLocation(loadTerraformJson(stack, path ? { terraform: { backend: { local: { path } } } } : {}));
+    expect(local('a').id).not.toBe(local('b').id);
+    expect(local('a', 'terraform.tfstate').id).not.toBe(local('b', 'terraform.tfstate').id);
+    expect(local('a', '../../shared.tfstate').id).toBe(local('b', '../../shared.tfstate').id);
+    expect(local('a', '/abs/s.tfstate').id).toBe(local('b', '/abs/s.tfstate').id);
+    expect(stateLocation(loadTerraformJson('a', { terraform: { backend: { s3: { region: 'x' } } } })).id).toBeUndefined();
+  });
+});
+
+describe('custody helpers: tags, identities, state', () => {
+  it('resourceTags ignores non-object tags and non-string values, reads label maps, and is computed once per resource', () => {
+    const m = model([
+      's',
+      {
+        provider: { aws: [{ default_tags: { tags: ['x'] } }], google: [{ default_tags: { tags: 'y' } }] },
+        resource: {
+          aws_s3_bucket: { t: { bucket: 't', tags: 'x', tags_all: ['a'], labels: { l: 'v', n: 1 } } },
+          google_storage_bucket: { g: { provider: 'google', labels: { team: 'g' } } },
+        },
+      },
+    ]);
+    const r = m.resource('s', 'aws_s3_bucket.t')!;
+    expect(resourceTags(m, r)).toEqual({ l: 'v' });
+    expect(resourceTags(m, r)).toBe(resourceTags(m, r));
+    expect(resourceTags(m, m.resource('s', 'google_storage_bucket.g')!)).toEqual({ team: 'g' });
+  });
+
+  it('describeAt names the stack only when several stacks are in play', () => {
+    expect(describeAt(model(['s', {}]), 's', 'aws_s3_bucket.x')).toBe('aws_s3_bucket.x');
+    expect(describeAt(model(['s', {}], ['t', {}]), 's', 'aws_s3_bucket.x')).toBe('aws_s3_bucket.x (stack s)');
+  });
+
+  it('bucket identities: reference cycles stop after 8 hops; non-bucket and missing references stay expressions; a numeric name is no name', () => {
+    const m = model([
+      's',
+      {
+        resource: {
+          aws_s3_bucket: {
+            a: { bucket: '${aws_s3_bucket.b.id}' },
+            b: { bucket: '${aws_s3_bucket.a.id}' },
+            n: { bucket: 42, bucket_prefix: 'p-' },
+            n2: { bucket: 42 },
+            k: { bucket: '${aws_kms_key.k.id}' },
+            miss: { bucket: '${aws_s3_bucket.nope.id}' },
+            viaData: { bucket: '${data.aws_s3_bucket.d.bucket}' },
+          },
+          aws_kms_key: { k: {} },
+        },
+        data: { aws_s3_bucket: { d: { bucket: 'kc-d' } } },
+      },
+    ]);
+    const id = (name: string) => identityOfBucketResource(m, m.resource('s', `aws_s3_bucket.${name}`)!);
+    expect(id('a')).toEqual({ kind: 'expr', value: '${aws_s3_bucket.b.id}', shown: '`${aws_s3_bucket.b.id}`' });
+    expect(id('b')).toEqual({ kind: 'expr', value: '${aws_s3_bucket.a.id}', shown: '`${aws_s3_bucket.a.id}`' });
+    expect(id('n')).toEqual({ kind: 'prefix', value: 's3:p-', shown: 'prefix "p-"' });
+    expect(id('n2')).toEqual({ kind: 'exact', value: 'res:s/aws_s3_bucket.n2', shown: 'a generated name' });
+    expect(id('k')).toEqual({ kind: 'expr', value: '${aws_kms_key.k.id}', shown: '`${aws_kms_key.k.id}`' });
+    expect(id('miss')).toEqual({ kind: 'expr', value: '${aws_s3_bucket.nope.id}', shown: '`${aws_s3_bucket.nope.id}`' });
+    expect(id('viaData')).toEqual({ kind: 'exact', value: 's3:kc-d', shown: '"kc-d"' });
+    expect(bucketIdentity(m, 's', '${aws_s3_bucket.a.id}', 8)).toEqual({ kind: 'expr', value: '${aws_s3_bucket.a.id}', shown: '`${aws_s3_bucket.a.id}`' });
+    expect(bucketIdentity(m, 's', '${aws_s3_bucket.n2.id}', 7)).toEqual({ kind: 'exact', value: 'res:s/aws_s3_bucket.n2', shown: 'a generated name' });
+    expect(bucketIdentity(m, 's', undefined)).toBeUndefined();
+  });
+
+  it('store identities: an adopted secret by its ARN; buckets in two stacks with one name are the same', () => {
+    const m = model(
+      [
+        's',
+        doc(
+          { data: { aws_secretsmanager_secret: { adopted: { arn: 'arn:aws:secretsmanager:eu:1:secret:kc' } } } },
+          manifest([], { adoptedStores: [{ address: 'data.aws_secretsmanager_secret.adopted', role: 'key-store', key: 'k' }] }),
+          bucket('kb', 'key-backup'),
+        ),
+      ],
+      ['t', doc(bucket('kb', 'db-backup', { tags: tags('db-backup') }))],
+    );
+    const st = (stack: string, address: string) => storeIdentity(m, m.stores.find((s) => s.stack === stack && s.address === address)!);
+    expect(st('s', 'data.aws_secretsmanager_secret.adopted')).toEqual({ kind: 'exact', value: 'arn:arn:aws:secretsmanager:eu:1:secret:kc', shown: '"arn:aws:secretsmanager:eu:1:secret:kc"' });
+    expect(compareIdentities(st('s', 'aws_s3_bucket.kb'), st('t', 'aws_s3_bucket.kb'))).toBe('same');
+  });
+
+  it('stateLocation: numbers count as values; a gcs prefix without a bucket is partial', () => {
+    const d = (backend: TfDocument['backend']): TfDocument => ({ stack: 'st', source: 'x', resources: [], providers: [], outputs: {}, backend });
+    expect(stateLocation(d({ type: 's3', config: { bucket: 'b', key: 5 } }))).toEqual({ id: 's3://b/5', shown: 's3://b/5', type: 's3' });
+    expect(stateLocation(d({ type: 's3', config: { bucket: true, key: 'k' } }))).toEqual({ id: undefined, shown: 's3://?/k', type: 's3' });
+    expect(stateLocation(d({ type: 'gcs', config: { prefix: 'p' } }))).toEqual({ id: undefined, shown: 'gs://?/p', type: 'gcs' });
+    expect(stateLocation(d({ type: 'local', config: { path: 'sub/../s.tfstate' } }))).toEqual({ id: 'local:/cdktf.out/stacks/st/s.tfstate', shown: 'local state sub/../s.tfstate', type: 'local' });
+    expect(stateLocation(d({ type: 'remote', config: { organization: 'o' } }))).toEqual({ id: undefined, shown: 'remote workspace (partial configuration)', type: 'remote' });
+    expect(stateLocation(d({ type: 'cloud', config: { hostname: 'h', workspaces: { name: 'w' } } }))).toEqual({ id: undefined, shown: 'cloud workspace (partial configuration)', type: 'cloud' });
+  });
+});
+
+describe('a bucket named from another bucket plus a suffix is a different bucket', () => {
+  const m = model([
+    's',
+    {
+      resource: {
+        aws_s3_bucket: {
+          kb: { bucket: 'kc-app' },
+          gen: {},
+        },
+      },
+    },
+  ]);
+
+  it('a literal name plus a literal suffix gives the exact new name', () => {
+    expect(bucketIdentity(m, 's', '${aws_s3_bucket.kb.id}-db')).toEqual({ kind: 'exact', value: 's3:kc-app-db', shown: '"kc-app-db"' });
+  });
+
+  it('a path after the reference (an object ARN) is still the bucket itself', () => {
+    expect(bucketIdentity(m, 's', '${aws_s3_bucket.kb.arn}/*')).toEqual({ kind: 'exact', value: 's3:kc-app', shown: '"kc-app"' });
+    expect(bucketIdentity(m, 's', '${aws_s3_bucket.kb.id}')).toEqual({ kind: 'exact', value: 's3:kc-app', shown: '"kc-app"' });
+  });
+
+  it('a suffix on a generated name, or an expression suffix, cannot be named', () => {
+    expect(bucketIdentity(m, 's', '${aws_s3_bucket.gen.id}-db')).toEqual({ kind: 'expr', value: '${aws_s3_bucket.gen.id}-db', shown: '`${aws_s3_bucket.gen.id}-db`' });
+    expect(bucketIdentity(m, 's', '${aws_s3_bucket.kb.id}-${var.env}')).toEqual({ kind: 'expr', value: '${aws_s3_bucket.kb.id}-${var.env}', shown: '`${aws_s3_bucket.kb.id}-${var.env}`' });
   });
 });

@@ -9,8 +9,8 @@
  * - `db`:    the DB-backup bucket (account 222222222222) and the drill's DB reader;
  * - `drill`: scratch docker host, internal network, drill database and app, the schedule and the alarm.
  */
-import { DEFAULT_DRILL_SCHEDULE } from '../../lib/rules/drill-helpers';
 import { bucket, doc, goodZitadel, labels, tags, zitadelKey, type Json } from './kc0xx-fixtures';
+import { DEFAULT_DRILL_SCHEDULE } from '../../lib/policy/schedule';
 
 export { bucket, doc, findings, labels, tags, type Json } from './kc0xx-fixtures';
 

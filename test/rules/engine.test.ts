@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../lib/model/types';
 import { ruleById } from '../../lib/rules/catalogue';
-import { blocking, formatFinding, MIN_REASON_LENGTH, NOT_PROVEN, runRules, SUPPRESSION_INVALID, SUPPRESSION_UNUSED } from '../../lib/rules/engine';
+import { blocking, formatFinding, NOT_PROVEN, runRules, SUPPRESSION_INVALID, SUPPRESSION_UNUSED } from '../../lib/rules/engine';
 import type { CustodyRule, RuleViolation } from '../../lib/rules/rule';
 import { doc, manifest, model, type Json } from './kc0xx-fixtures';
+import { MIN_REASON_LENGTH } from '../../lib/policy/limits';
 
 /** A rule that reports the given violations. */
 function fake(id: string, violations: RuleViolation[], over: Partial<CustodyRule> = {}): CustodyRule {

@@ -2,7 +2,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { TAG_APP, TAG_KEY } from '../../model/types';
+import { TAG_APP, TAG_KEY } from '../../policy/tags';
 import { noHostFileToCheck } from '../errors';
 import type { MasterKey } from '../key/master-key';
 import { CustodyManifest } from '../manifest/custody-manifest';

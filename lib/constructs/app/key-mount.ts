@@ -1,8 +1,8 @@
 import type { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
-import { TAG_APP, TAG_KEY } from '../../model/types';
+import { TAG_APP, TAG_KEY } from '../../policy/tags';
 import { keyArguments, secretPath, type AppProfile } from '../../profiles';
-import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyValueFlag } from '../../rules/helpers';
+import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyValueFlag } from '../../policy/keynames';
 import { noHostFileToMount, rotatingWithoutOffsiteCopy } from '../errors';
 import type { MasterKey } from '../key/master-key';
 import { CustodyManifest } from '../manifest/custody-manifest';

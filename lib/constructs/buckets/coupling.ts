@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { RETENTION_MARGIN_DAYS } from '../../rules/helpers';
+import { RETENTION_MARGIN_DAYS } from '../../policy/limits';
 import { keyBackupsTooShort } from '../errors';
 import type { BackupBucketRole } from './types';
 

@@ -17,7 +17,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Lazy, Token, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { TAG_APP, TAG_KEY, TAG_ROLE } from '../../model/types';
+import { TAG_APP, TAG_KEY, TAG_ROLE } from '../../policy/tags';
 import { bucketGrantNotArn } from '../errors';
 import { KMS_ADMIN_ACTIONS } from '../../policy/perms';
 import { CustodyManifest } from '../manifest/custody-manifest';

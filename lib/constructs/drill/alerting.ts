@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { AppProfile } from '../../profiles';
 import { DRILL_METRIC_DIMENSION, DRILL_METRIC_NAME, DRILL_METRIC_NAMESPACE, DRILL_RUNBOOK_FILE } from './names';
 import type { ParsedDrillProps } from './props';
+import { addDays, formatDate, parseDate } from '../../policy/dates';
 
 /** The drill's AWS resources: reminder, dead man's switch, P1 alarm, and the recorder's policy. */
 export interface DrillAlerting {
@@ -132,7 +133,8 @@ export function createAlerting(p: ParsedDrillProps, inputs: AlertingInputs): Dri
       retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 86400 },
     },
   });
-  const deadline = p.lastPassedOn ? `${addDays(p.lastPassedOn, stalenessDays)}T00:00:00Z` : `\${timeadd(plantimestamp(), "${stalenessDays * 24}h")}`;
+  const passedOn = parseDate(p.lastPassedOn);
+  const deadline = passedOn !== undefined ? `${formatDate(addDays(passedOn, stalenessDays))}T00:00:00Z` : `\${timeadd(plantimestamp(), "${stalenessDays * 24}h")}`;
   const heartbeat = new SchedulerSchedule(a, 'Heartbeat', {
     provider: awsProvider,
     name: `${drillId}-passed-heartbeat`,
@@ -197,8 +199,3 @@ export function createAlerting(p: ParsedDrillProps, inputs: AlertingInputs): Dri
   return { scope: a, topic, scheduleGroup, reminder, heartbeat, alarm, recorderPolicy, groupName };
 }
 
-function addDays(date: string, days: number): string {
-  const t = new Date(`${date}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
-}

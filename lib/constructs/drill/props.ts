@@ -1,12 +1,12 @@
 import { TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { DEFAULT_DRILL_SCHEDULE, QUARTER_DAYS, analyzeSchedule } from '../../rules/drill-helpers';
+import { QUARTER_DAYS } from '../../policy/limits';
+import { DEFAULT_DRILL_SCHEDULE, analyzeSchedule, isTimeZone } from '../../policy/schedule';
 import { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
 import { type CustodyRoleTrust } from '../buckets/custody-bucket';
 import { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
 import { KeyBackupBucket } from '../buckets/key-backup-bucket';
-import { isTimeZone } from '../drill-schedule';
 import { MasterKey } from '../key/master-key';
 
 /**

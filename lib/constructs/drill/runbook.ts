@@ -1,6 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import type { AppProfile } from '../../profiles';
-import { DEFAULT_DRILL_SCHEDULE } from '../../rules/drill-helpers';
+import { DEFAULT_DRILL_SCHEDULE } from '../../policy/schedule';
 import { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
 import type { DrillAlerting } from './alerting';
 import { DRILL_METRIC_DIMENSION, DRILL_METRIC_NAME, DRILL_METRIC_NAMESPACE, providerHost, providerRef, stackAddress } from './names';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeModel } from '../../../lib/report/summarize';
-import { DEFAULT_DRILL_SCHEDULE, reachOf, isDrillPrincipal } from '../../../lib/rules/drill-helpers';
+import { DEFAULT_DRILL_SCHEDULE } from '../../../lib/policy/schedule';
+import { reachOf, isDrillPrincipal } from '../../../lib/rules/drill-helpers';
 import { runRules } from '../../../lib/rules/engine';
 import { allRules } from '../backup-bucket-fixtures';
 import { KEY_ID, PROD_HOST, lastFindings, onlyResource, resourcesOf, ruleIds } from './fixtures';
