@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // The synth-through-the-cdktf-CLI and Terraform tiers spawn processes and stay out.
 export default defineConfig({
   test: {
-    include: ['test/rules/**/*.test.ts', 'test/model/**/*.test.ts', 'test/report/**/*.test.ts', 'test/reliability/properties.test.ts', 'test/cli/main.test.ts', 'test/cli/formats.test.ts'],
+    include: ['test/rules/**/*.test.ts', 'test/policy/**/*.test.ts', 'test/model/**/*.test.ts', 'test/report/**/*.test.ts', 'test/reliability/properties.test.ts', 'test/cli/main.test.ts', 'test/cli/formats.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
     env: { KEY_CUSTODY_FC_RUNS: '20', KEY_CUSTODY_FC_APP_RUNS: '0', KEY_CUSTODY_MUTATION: '1' },

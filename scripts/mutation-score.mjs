@@ -44,13 +44,13 @@ const row = (name, t) =>
 const lines = [`${'scope'.padEnd(48)} ${'score %'.padStart(7)}  ${'killed'.padStart(6)} ${'timeout'.padStart(7)} ${'survived'.padStart(8)} ${'no cov'.padStart(6)} ${'invalid'.padStart(7)} ${'ignored'.padStart(7)}`];
 if (args.includes('--files')) for (const [name, t] of [...perFile].sort()) lines.push(row(name, t));
 let total = zero;
-for (const dir of ['lib/rules/', 'lib/model/']) {
+for (const dir of ['lib/rules/', 'lib/policy/', 'lib/model/']) {
   let t = zero;
   for (const [name, ft] of perFile) if (name.startsWith(dir)) t = add(t, ft);
   total = add(total, t);
   lines.push(row(dir, t));
 }
-lines.push(row('lib/rules + lib/model', total));
+lines.push(row('lib/rules + lib/policy + lib/model', total));
 process.stdout.write(`${lines.join('\n')}\n`);
 if (missing.length) process.stdout.write(`missing chunk reports: ${missing.join(', ')} (run MUTATION_CHUNK=<chunk> npx stryker run)\n`);
 const s = score(total);
