@@ -40,7 +40,7 @@ export {
   type DrillSubscriber,
 } from './constructs/drill/recovery-drill';
 export { nextCronRun } from './policy/schedule';
-export { generationForDate, type KeyGeneration, type GenerationState } from './constructs/rotation';
-export { RotationRunbook, rotationRunbookFileName, renderRotationRunbook, type RotationRunbookProps } from './constructs/rotation-runbook';
+export { generationForDate, type KeyGeneration, type GenerationState } from './constructs/key/rotation';
+export { RotationRunbook, rotationRunbookFileName, renderRotationRunbook, type RotationRunbookProps } from './constructs/key/rotation-runbook';
 export type { OffsiteBackupProps, PreviousKeyGeneration } from './constructs/key/generations';
 export { MasterKeyCustody, MasterKeyCustodyPart, type MasterKeyCustodyProps, type ExistingDbBucketOptions } from './constructs/master-key-custody';

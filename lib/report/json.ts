@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../model/types';
 import { blocking } from '../rules/engine';
 import { countFindings, type ReportData } from './data';
 
-/** One finding of `key-custody check --format json` (DESIGN.md §5). */
+/** One finding of `key-custody check --format json` (the contract in docs/ARCHITECTURE.md, "Output contracts"). */
 export interface JsonFinding {
   readonly ruleId: string;
   readonly severity: Severity;
@@ -34,7 +34,7 @@ export interface JsonSummary {
   readonly passed: boolean;
 }
 
-/** The `--format json` document (DESIGN.md §5). */
+/** The `--format json` document (the contract in docs/ARCHITECTURE.md, "Output contracts"). */
 export interface JsonCheckOutput {
   readonly findings: readonly JsonFinding[];
   readonly summary: JsonSummary;

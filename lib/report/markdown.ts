@@ -78,7 +78,7 @@ export function summaryLine(s: { errors: number; warnings: number; suppressed: n
   return `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.suppressed} suppressed in ${plural(s.stacks, 'stack')}`;
 }
 
-/** `custody-report.md`: the human-readable custody report of DESIGN.md §2 (policy reviewers). */
+/** `custody-report.md`: the human-readable custody report for policy reviewers. */
 export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}): string {
   const title = options.title ?? (data.stacks.length === 1 ? `Key custody report: ${data.stacks[0]}` : 'Key custody report');
   const out: string[] = [];

@@ -9,7 +9,7 @@ export function renderRulesMarkdown(rules: readonly CustodyRule[]): string {
     '',
     '<!-- Generated from lib/rules/kc*.ts by `npm run rules-md`; a test fails when this file is out of date. -->',
     '',
-    'Every rule is a pure function of the custody model (DESIGN.md §3): the synth-time check and `key-custody check` run the same rules. Ids are stable.',
+    'Every rule is a pure function of the custody model: the synth-time check and `key-custody check` run the same rules. Ids are stable.',
     '',
     '| id | rule | severity | suppressible |',
     '|---|---|---|---|',

@@ -83,7 +83,7 @@ describe('key-custody check with the real catalogue', () => {
   });
 });
 
-describe('key-custody check --format json (DESIGN.md §5)', () => {
+describe('key-custody check --format json (the output contract)', () => {
   it('prints findings with ruleId, severity, stack-qualified address, message, suppressed, and a summary', async () => {
     const out = writeCdktfOut(dir, { aTags: { 'test:warning': 'x' }, bTags: { 'test:error': 'x' } });
     const r = await run(['check', out, '--format=json']);

@@ -1,5 +1,5 @@
 /**
- * Terraform test tier harness (DESIGN.md §8, tier 3): the vitest-free core. Tests import
+ * Terraform test tier harness (docs/ARCHITECTURE.md, "Test tiers"): the vitest-free core. Tests import
  * `./terraform` (which adds `describeTerraform`); scripts and benchmarks running outside
  * vitest import this file directly.
  *

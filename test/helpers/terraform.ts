@@ -1,5 +1,5 @@
 /**
- * Terraform test tier harness for vitest suites (DESIGN.md §8, tier 3). Everything except
+ * Terraform test tier harness for vitest suites (docs/ARCHITECTURE.md, "Test tiers"). Everything except
  * `describeTerraform` lives in `./terraform-run` (importable outside vitest); see there for
  * discovery, the offline rewrite and `terraformCheck`.
  *
@@ -35,7 +35,7 @@ export function describeTerraform(name: string, fn: () => void): void {
       it('needs terraform and a provider mirror (required in CI)', () => {
         throw new Error(
           `Terraform tier cannot run: ${a.why}. CI must run this tier: install terraform and a provider mirror ` +
-            '(see DESIGN.md §8) instead of skipping it.',
+            '(see docs/ARCHITECTURE.md, "Test tiers") instead of skipping it.',
         );
       });
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderJsonCheck, toJsonCheckOutput } from '../../lib/report/json';
 import { fakeResult } from './fake-model';
 
-describe('--format json (DESIGN.md §5)', () => {
+describe('--format json (the output contract)', () => {
   const { findings } = fakeResult();
 
   it('has findings with the contract fields and a summary', () => {

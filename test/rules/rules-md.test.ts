@@ -27,7 +27,7 @@ describe('rule catalogue', () => {
     }
   });
 
-  it('the unsuppressible rules are the ones DESIGN.md marks so', () => {
+  it('the unsuppressible rules are key material in Terraform, one bucket for both sides, and one principal reaching both', () => {
     expect(ALL_RULES.filter((r) => !r.suppressible).map((r) => r.id)).toEqual(['KC004', 'KC010', 'KC011']);
   });
 });

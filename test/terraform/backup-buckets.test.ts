@@ -1,5 +1,5 @@
 /**
- * Terraform tier (DESIGN.md §8, tier 3) of the backup buckets: the two-stack custody app
+ * Terraform tier (docs/ARCHITECTURE.md, "Test tiers") of the backup buckets: the two-stack custody app
  * passes `terraform validate` and an offline `terraform plan` stack by stack, and the
  * plan-time separation guards really stop a plan.
  */

@@ -1,5 +1,5 @@
 /**
- * Tier 3 (DESIGN.md §8): synth → `terraform plan` (offline) → `terraform show -json` →
+ * The Terraform tier (docs/ARCHITECTURE.md, "Test tiers"): synth → `terraform plan` (offline) → `terraform show -json` →
  * `key-custody check` on the plan JSON gives the same findings (rule id + address) as the
  * check of the synthesized cdktf.out.
  *

@@ -1,5 +1,5 @@
 /**
- * Terraform tier (DESIGN.md §8, tier 3) of the recovery drill: its AWS part (schedule group,
+ * Terraform tier (docs/ARCHITECTURE.md, "Test tiers") of the recovery drill: its AWS part (schedule group,
  * reminder and heartbeat schedules, SNS topic, staleness alarm, scheduler roles, recorder
  * policy) and the two bucket stacks that hold its read-only reader roles pass
  * `terraform validate` and an offline `terraform plan`. The docker part is synth-tested only:

@@ -6,7 +6,7 @@ import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyV
 import { noHostFileToMount, rotatingWithoutOffsiteCopy } from '../errors';
 import type { MasterKey } from '../key/master-key';
 import { CustodyManifest } from '../manifest/custody-manifest';
-import { hasOffsiteCopy, switchOver, type SwitchOver } from '../rotation';
+import { hasOffsiteCopy, switchOver, type SwitchOver } from '../key/rotation';
 import { parseProps } from '../validation';
 
 /**

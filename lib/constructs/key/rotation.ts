@@ -5,10 +5,10 @@
  * these pure functions so that the manifest, the container and the runbook cannot
  * disagree about which file is the key.
  */
-import { keyArguments, secretPath, type AppProfile, type KeyRotation } from '../profiles';
-import { addDays, formatDate, parseDate } from '../policy/dates';
-import { RETENTION_MARGIN_DAYS } from '../policy/limits';
-import { noActiveGeneration, notABackupDate, oldKeyFileNeedsFlag } from './errors';
+import { keyArguments, secretPath, type AppProfile, type KeyRotation } from '../../profiles';
+import { addDays, formatDate, parseDate } from '../../policy/dates';
+import { RETENTION_MARGIN_DAYS } from '../../policy/limits';
+import { noActiveGeneration, notABackupDate, oldKeyFileNeedsFlag } from '../errors';
 
 /** Lifecycle of one generation: see {@link KeyGeneration.state}. */
 export type GenerationState = 'active' | 'rotating' | 'retired';

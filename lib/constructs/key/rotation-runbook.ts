@@ -1,9 +1,9 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { secretPath, type AppProfile } from '../profiles';
-import { writeBesideStack } from '../synth/custom-synthesis';
-import type { MasterKey } from './key/master-key';
-import { CustodyManifest } from './manifest/custody-manifest';
+import { secretPath, type AppProfile } from '../../profiles';
+import { writeBesideStack } from '../../synth/custom-synthesis';
+import type { MasterKey } from './master-key';
+import { CustodyManifest } from '../manifest/custody-manifest';
 import { activeOf, oldSecretName, rotatingOf, type KeyGeneration } from './rotation';
 
 /** File name of a key's rotation runbook, next to its stack's `cdk.tf.json`. */

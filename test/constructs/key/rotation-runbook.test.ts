@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EphemeralKeyInput } from '../../lib/constructs/key/ephemeral-key-input';
-import { ProtectedAppContainer } from '../../lib/constructs/app/protected-app-container';
-import { MasterKey } from '../../lib/constructs/key/master-key';
-import { REPORT_JSON, REPORT_MD } from '../../lib/synth/reports';
-import { newApp, synthJson, type Built } from './key-test-utils';
+import { EphemeralKeyInput } from '../../../lib/constructs/key/ephemeral-key-input';
+import { ProtectedAppContainer } from '../../../lib/constructs/app/protected-app-container';
+import { MasterKey } from '../../../lib/constructs/key/master-key';
+import { REPORT_JSON, REPORT_MD } from '../../../lib/synth/reports';
+import { newApp, synthJson, type Built } from '../key-test-utils';
 
 /** Every file under a folder, recursively. */
 function filesUnder(dir: string): string[] {

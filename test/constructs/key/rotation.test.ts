@@ -2,18 +2,18 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { ProtectedAppContainer } from '../../lib/constructs/app/protected-app-container';
-import { MasterKey, type MasterKeyProps } from '../../lib/constructs/key/master-key';
-import { ProtectedAppService } from '../../lib/constructs/app/protected-app-service';
-import { generationForDate, switchOver, type KeyGeneration } from '../../lib/constructs/rotation';
-import { buildModel } from '../../lib/model/build';
-import { loadTerraformJson } from '../../lib/model/load/cdktf-json';
-import { SERVOS, ZITADEL, ZITADEL_V5, genericProfile } from '../../lib/profiles';
-import { ALL_RULES } from '../../lib/rules';
-import { runRules } from '../../lib/rules/engine';
-import { rule as kc022 } from '../../lib/rules/kc022-retention-coupling';
-import { rule as kc025 } from '../../lib/rules/kc025-generation-activation';
-import { MOUNT_RULES, block, labelsOf, manifestKeys, newApp, synthJson, thrown, type Block, type Built, type TfJson } from './key-test-utils';
+import { ProtectedAppContainer } from '../../../lib/constructs/app/protected-app-container';
+import { MasterKey, type MasterKeyProps } from '../../../lib/constructs/key/master-key';
+import { ProtectedAppService } from '../../../lib/constructs/app/protected-app-service';
+import { generationForDate, switchOver, type KeyGeneration } from '../../../lib/constructs/key/rotation';
+import { buildModel } from '../../../lib/model/build';
+import { loadTerraformJson } from '../../../lib/model/load/cdktf-json';
+import { SERVOS, ZITADEL, ZITADEL_V5, genericProfile } from '../../../lib/profiles';
+import { ALL_RULES } from '../../../lib/rules';
+import { runRules } from '../../../lib/rules/engine';
+import { rule as kc022 } from '../../../lib/rules/kc022-retention-coupling';
+import { rule as kc025 } from '../../../lib/rules/kc025-generation-activation';
+import { MOUNT_RULES, block, labelsOf, manifestKeys, newApp, synthJson, thrown, type Block, type Built, type TfJson } from '../key-test-utils';
 
 const G1 = [
   { kind: 'cold', medium: 'nas', location: '/mnt/nas/zitadel/masterkey.g1.age' },

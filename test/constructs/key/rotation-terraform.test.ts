@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import { join } from 'node:path';
-import { MasterKey } from '../../lib/constructs/key/master-key';
-import { rule as kc025 } from '../../lib/rules/kc025-generation-activation';
-import { describeTerraform, terraformCheck } from '../helpers/terraform';
-import { newApp, synthJson } from './key-test-utils';
+import { MasterKey } from '../../../lib/constructs/key/master-key';
+import { rule as kc025 } from '../../../lib/rules/kc025-generation-activation';
+import { describeTerraform, terraformCheck } from '../../helpers/terraform';
+import { newApp, synthJson } from '../key-test-utils';
 
 describeTerraform('rotation: the plan-time check of a generation\'s offsite backup (terraform validate)', () => {
   it('the data.aws_s3_objects listing and its postcondition are valid Terraform', async () => {
