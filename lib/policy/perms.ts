@@ -113,3 +113,19 @@ export const RESTORE_KMS_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 export function writerKmsActions(multipart: boolean): string[] {
   return multipart ? ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Encrypt'];
 }
+
+/** What a drill reader may do to the objects of the bucket it restores from: read them. */
+export const DRILL_READER_OBJECT_ACTIONS: readonly string[] = RESTORE_S3_OBJECT_ACTIONS;
+/** What a drill reader may do to that bucket: list the current objects (no old versions). */
+export const DRILL_READER_BUCKET_ACTIONS: readonly string[] = ['s3:ListBucket'];
+/** What a drill reader may do with the bucket's key: decrypt, nothing else. */
+export const DRILL_READER_KMS_ACTIONS: readonly string[] = ['kms:Decrypt'];
+
+/** What a hot-copy store's admins may do with its key, and only through the store. */
+export const HOT_COPY_KMS_WRITE_ACTIONS: readonly string[] = ['kms:Encrypt', 'kms:GenerateDataKey*'];
+/** What a hot-copy store's readers may do with its key, and only through the store. */
+export const HOT_COPY_KMS_READ_ACTIONS: readonly string[] = ['kms:Decrypt'];
+/** What the readers of a Secrets Manager hot copy may do. */
+export const SECRET_READ_ACTIONS: readonly string[] = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+/** The one action a secret's policy denies to everyone but its readers. */
+export const SECRET_VALUE_ACTION = 'secretsmanager:GetSecretValue';

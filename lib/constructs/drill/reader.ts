@@ -3,6 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { DRILL_READER_BUCKET_ACTIONS, DRILL_READER_KMS_ACTIONS, DRILL_READER_OBJECT_ACTIONS } from '../../policy/perms';
 import { type CustodyBucket, type CustodyRoleTrust } from '../buckets/custody-bucket';
 import { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
 import type { MasterKey } from '../key/master-key';
@@ -14,9 +15,9 @@ function readerPolicy(bucket: CustodyBucket): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'ReadBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: `${bucket.bucketArn}/*` },
-      { Sid: 'ListBackups', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucket.bucketArn },
-      { Sid: 'DecryptWithBucketKey', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: bucket.kmsKey.arn },
+      { Sid: 'ReadBackups', Effect: 'Allow', Action: [...DRILL_READER_OBJECT_ACTIONS], Resource: `${bucket.bucketArn}/*` },
+      { Sid: 'ListBackups', Effect: 'Allow', Action: [...DRILL_READER_BUCKET_ACTIONS], Resource: bucket.bucketArn },
+      { Sid: 'DecryptWithBucketKey', Effect: 'Allow', Action: [...DRILL_READER_KMS_ACTIONS], Resource: bucket.kmsKey.arn },
     ],
   });
 }

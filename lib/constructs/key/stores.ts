@@ -5,7 +5,7 @@ import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanag
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Fn, Lazy, Token } from 'cdktf';
-import { KMS_ADMIN_ACTIONS } from '../../policy/perms';
+import { HOT_COPY_KMS_READ_ACTIONS, HOT_COPY_KMS_WRITE_ACTIONS, KMS_ADMIN_ACTIONS, SECRET_READ_ACTIONS, SECRET_VALUE_ACTION } from '../../policy/perms';
 import type { EphemeralKeyInput } from './ephemeral-key-input';
 import type { SecretsManagerHotCopy, SsmHotCopy } from './hot-copy';
 import type { MasterKey } from './master-key';
@@ -59,7 +59,7 @@ function keyPolicy(readers: readonly string[], region: DataAwsRegion, service: '
         Sid: 'WriteThroughStore',
         Effect: 'Allow',
         Principal: { AWS: adminsOf() },
-        Action: ['kms:Encrypt', 'kms:GenerateDataKey*'],
+        Action: [...HOT_COPY_KMS_WRITE_ACTIONS],
         Resource: '*',
         Condition: { StringEquals: { 'kms:ViaService': `${service}.${region.name}.amazonaws.com` } },
       },
@@ -67,7 +67,7 @@ function keyPolicy(readers: readonly string[], region: DataAwsRegion, service: '
         Sid: 'ReadersDecryptThroughStore',
         Effect: 'Allow',
         Principal: { AWS: [...readers] },
-        Action: ['kms:Decrypt'],
+        Action: [...HOT_COPY_KMS_READ_ACTIONS],
         Resource: '*',
         Condition: { StringEquals: { 'kms:ViaService': `${service}.${region.name}.amazonaws.com` } },
       },
@@ -115,7 +115,7 @@ export function buildSecret(key: MasterKey, readers: readonly string[], hot: Sec
           Sid: 'ReadersOnly',
           Effect: 'Allow',
           Principal: { AWS: [...readers] },
-          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Action: [...SECRET_READ_ACTIONS],
           Resource: '*',
         },
         {
@@ -123,7 +123,7 @@ export function buildSecret(key: MasterKey, readers: readonly string[], hot: Sec
           Sid: 'DenyEveryoneElse',
           Effect: 'Deny',
           Principal: '*',
-          Action: 'secretsmanager:GetSecretValue',
+          Action: SECRET_VALUE_ACTION,
           Resource: '*',
           Condition: { ArnNotLike: { 'aws:PrincipalArn': [...readers] } },
         },
