@@ -111,6 +111,20 @@ process.stdout.write(JSON.stringify(roots));`;
     expect(JSON.parse(control.stdout).length).toBe(1);
   });
 
+  it('exposes the report, vocabulary and key-file checks as subpaths, and keeps them out of the root', () => {
+    const probe = `const root = require('cdktf-key-custody');
+const report = require('cdktf-key-custody/report');
+const policy = require('cdktf-key-custody/policy');
+const keyfile = require('cdktf-key-custody/keyfile');
+process.stdout.write(JSON.stringify({
+  report: typeof report.renderMarkdown, policy: policy.TAG_ROLE, keyfile: typeof keyfile.verifyKeyFile,
+  rootHasRenderer: 'renderMarkdown' in root, rootHasCheck: typeof root.runRules, rootHasConstruct: typeof root.MasterKey,
+}));`;
+    const r = spawnSync('node', ['-e', probe], { cwd: consumer, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ report: 'function', policy: 'custody:role', keyfile: 'function', rootHasRenderer: false, rootHasCheck: 'function', rootHasConstruct: 'function' });
+  });
+
   it('declares cdktf, constructs and the providers as peer dependencies', () => {
     const pkg = JSON.parse(readFileSync(join(consumer, 'node_modules', 'cdktf-key-custody', 'package.json'), 'utf8')) as { peerDependencies: Record<string, string>; dependencies: Record<string, string> };
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...PEERS].sort());
