@@ -22,6 +22,8 @@ import {
   custodyWithoutAppStack,
 } from './errors';
 import { RecoveryDrill, type RecoveryDrillProps } from './drill/recovery-drill';
+import { NAME_PART } from './buckets/names';
+import { appNameSchema, MAX_RETENTION_DAYS } from './props';
 import { parseProps } from './validation';
 
 /** An existing DB-backup bucket to adopt instead of creating one (see `DatabaseBackupBucket.fromExistingBucket`). */
@@ -178,10 +180,17 @@ const partProps = <T>() => z.record(z.string(), z.unknown()).and(z.custom<T>());
 // an extra key), and the schema's output is the props type, so the constructor reads only
 // parsed props.
 const shape = {
-  keyId: z.string().min(1, 'give the key id, e.g. "zitadel-prod"'),
+  // The key id and the app name the buckets, their roles and the drill are named after: checked
+  // here, so that the refusal names this construct and its props rather than a bucket inside it.
+  keyId: z
+    .string()
+    .min(1, 'give the key id, e.g. "zitadel-prod"')
+    .refine((v) => v === '' || Token.isUnresolved(v) || NAME_PART.test(v), {
+      error: (i) => `must be 1-63 lowercase letters, digits and dashes, like "zitadel-prod": the backup buckets and their roles are named after it; got "${String(i.input)}"`,
+    }),
   // The profile, the hot copy and the copies are MasterKey's to validate.
   profile: z.custom<AppProfile | string>().refine((v) => v !== undefined, 'give the app profile: "zitadel", "servos", "act" or genericProfile(...)'),
-  app: z.string().min(1).optional(),
+  app: appNameSchema().optional(),
   hotCopy: z.custom<HotCopy>().refine((v) => v !== undefined, 'give the hot copy, e.g. { kind: "host-file", path: "/etc/zitadel/masterkey" }'),
   copies: z.custom<readonly KeyCopyDeclaration[]>().optional(),
   appStack: stackSchema('the production app').optional(),
@@ -199,7 +208,10 @@ const shape = {
       restorableDays: z
         .number({ error: 'give restorableDays: how long the existing bucket keeps a backup restorable (its lifecycle), so that key backups can be made to outlive it (KC022)' })
         .int()
-        .positive(),
+        .positive()
+        .max(MAX_RETENTION_DAYS, {
+          error: (i) => `must be at most ${MAX_RETENTION_DAYS} days (100 years), the longest a key backup can be kept to outlive it; got ${String(i.input)}`,
+        }),
       drillReaderArn: z.string().min(1).optional(),
     })
     .optional(),

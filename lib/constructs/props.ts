@@ -10,11 +10,12 @@ import type { ProtectedAppContainerProps } from './app/protected-app-container';
 import type { ProtectedAppServiceProps } from './app/protected-app-service';
 import type { AdoptedBackupBucketProps } from './buckets/adopted-backup-bucket';
 import type { CustodyBucketProps } from './buckets/custody-bucket';
-import { ACCOUNT_ID, BUCKET_NAME, IAM_ARN } from './buckets/names';
+import { ACCOUNT_ID, bucketNameProblem, bucketPrefixProblem, IAM_ARN, NAME_PART, reservedBucketPrefix } from './buckets/names';
 import { EphemeralKeyInput, type EphemeralKeyInputProps } from './key/ephemeral-key-input';
 import { TOKEN_RE } from './key/hot-copy';
 import { MasterKey, type MasterKeyProps } from './key/master-key';
 import type { CustodySuppression } from './manifest/suppressions';
+import { hostPathProblem, secretNameSchema, shownValue } from './safe-names';
 
 // The props schemas of the constructs (those of the drill and of MasterKeyCustody live with
 // them; the refusals of key-by-value props, which depend on the app profile, are
@@ -35,10 +36,48 @@ function once<T>(build: () => T): () => T {
 
 // ---- MasterKey -----------------------------------------------------------------------------
 
+/** Highest key generation accepted: a key rotated every month for 80 years stays below it. */
+export const MAX_GENERATION = 1000;
+/** Longest retention accepted, in days (100 years): the longest a custody bucket keeps anything. */
+export const MAX_RETENTION_DAYS = 36500;
+
+/** A key generation number: 1, 2, 3... */
+function generationNumber() {
+  return z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_GENERATION, { error: (iss) => `must be at most ${MAX_GENERATION}; got ${String(iss.input)}: number the generations 1, 2, 3... in the order the key was rotated` });
+}
+
+/**
+ * Why `v` cannot be the app name the custody buckets, their roles and KMS aliases are named
+ * after (`<app>-<key>-keys-...`), or undefined. The buckets refuse it otherwise, later and
+ * under their own name, or S3 refuses it at apply time.
+ */
+export function appNameProblem(v: string): string | undefined {
+  if (!NAME_PART.test(v)) return 'must be 1-63 lowercase letters, digits and dashes, starting with a letter or digit, like "zitadel": the backup buckets, their roles and the drill are named after it';
+  const reserved = reservedBucketPrefix(v);
+  if (reserved) return `must not start with "${reserved}": the backup buckets are named "<app>-..." and S3 reserves that prefix`;
+  return undefined;
+}
+
+/** An app name (or a token only Terraform can resolve), see {@link appNameProblem}. */
+export function appNameSchema() {
+  return z.string().superRefine((v, ctx) => {
+    if (Token.isUnresolved(v)) return;
+    const why = appNameProblem(v);
+    if (why) ctx.addIssue({ code: 'custom', message: `${shownValue(v)} ${why}` });
+  });
+}
+
 function absolutePath(what: string) {
   return z.string().superRefine((v, ctx) => {
+    const unsafe = hostPathProblem(v);
     if (TOKEN_RE.test(v)) {
       ctx.addIssue({ code: 'custom', message: `${what} "${v}" must be a literal path known at synth time, not a Terraform expression` });
+    } else if (unsafe !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `${what} ${shownValue(v)} ${unsafe}; give a plain absolute path on the docker host, e.g. "/etc/zitadel/masterkey"` });
     } else if (!v.startsWith('/')) {
       ctx.addIssue({ code: 'custom', message: `${what} "${v}" is relative; give an absolute path on the docker host, e.g. "/etc/zitadel/masterkey"` });
     } else if (v.split('/').includes('..') || v.endsWith('/')) {
@@ -113,7 +152,15 @@ export const masterKeySchema = once(() => {
   ]);
 
   const appProfileSchema = z.object({
-    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lower-case profile name'),
+    // The name is the key's default app, so it obeys the app's rule (see appName) too.
+    name: z.string().superRefine((v, ctx) => {
+      if (!/^[a-z][a-z0-9-]*$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a lower-case profile name' });
+        return;
+      }
+      const why = appNameProblem(v);
+      if (why) ctx.addIssue({ code: 'custom', message: `profile name ${shownValue(v)} is the key's default app name, and ${why}` });
+    }),
     encoding: z.object({ kind: z.enum(['ascii', 'hex']), length: z.number().int().positive() }),
     passing: z.union([
       z.object({ kind: z.literal('flag'), flag: z.string().startsWith('-') }),
@@ -121,7 +168,7 @@ export const masterKeySchema = once(() => {
     ]),
     forbiddenEnv: z.array(z.string()),
     forbiddenFlags: z.array(z.string()),
-    secretName: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain file name'),
+    secretName: secretNameSchema(),
     readinessPath: z.string(),
     integrityCanary: z.boolean(),
     port: z.number().int(),
@@ -130,7 +177,8 @@ export const masterKeySchema = once(() => {
 
   const profileSchema = z.custom<AppProfile | string>().superRefine((v, ctx) => {
     if (typeof v === 'string') {
-      if (!(v in BUILT_IN_PROFILES)) {
+      // Own names only: `constructor`, `toString` or `__proto__` are not profiles.
+      if (!Object.hasOwn(BUILT_IN_PROFILES, v)) {
         ctx.addIssue({
           code: 'custom',
           message: `unknown app profile "${v}": use one of ${Object.keys(BUILT_IN_PROFILES).join(', ')}, or pass genericProfile({ name, fileVariable })`,
@@ -188,7 +236,7 @@ export const masterKeySchema = once(() => {
 
   const previousSchema = z
     .object({
-      generation: z.number().int().positive(),
+      generation: generationNumber(),
       state: z.enum(['active', 'retired'], { message: 'must be "active" (still in use while a newer generation rotates) or "retired"' }),
       hostPath: absolutePath('hostPath').optional(),
       copies: z.array(copySchema).optional(),
@@ -216,15 +264,15 @@ export const masterKeySchema = once(() => {
   const propsObject = z.object({
     keyId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be a lower-case id such as "zitadel-prod" (letters, digits, ".", "_", "-")'),
     profile: profileSchema,
-    app: z.string().min(1).optional(),
+    app: appNameSchema().optional(),
     hotCopy: hotCopySchema,
     copies: z.array(copySchema).optional(),
-    generation: z.number().int().positive().optional(),
+    generation: generationNumber().optional(),
     fingerprint: fingerprintSchema.optional(),
     state: z.enum(['active', 'rotating'], { message: 'must be "active" or "rotating" (older generations go into previousGenerations)' }).optional(),
     offsiteBackup: offsiteSchema.optional(),
     previousGenerations: z.array(previousSchema).optional(),
-    dbRetentionDays: z.number().int().positive().optional(),
+    dbRetentionDays: days(MAX_RETENTION_DAYS).optional(),
     rotationRunbook: z.boolean().optional(),
   });
 
@@ -361,7 +409,14 @@ const days = (max: number) =>
     .min(1, { error: (iss) => `must be at least 1 day; got ${quoted(iss.input)}` })
     .max(max, { error: (iss) => `must be at most ${max} days; got ${quoted(iss.input)}` });
 
-const NAME_PART = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** An S3 bucket name, or a token only Terraform can check; the error says which of S3's rules it breaks. */
+function bucketNameSchema() {
+  return z.string().superRefine((v, ctx) => {
+    if (Token.isUnresolved(v)) return;
+    const why = bucketNameProblem(v);
+    if (why) ctx.addIssue({ code: 'custom', message: `must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and dashes, not an IP address, no "..", no reserved prefix or suffix (${why}); got ${quoted(v)}` });
+  });
+}
 const ARN_MSG = 'must be an IAM ARN like "arn:aws:iam::123456789012:role/name"';
 
 /** Schema of {@link CustodyBucketProps}; the providers are read from the raw props. */
@@ -374,14 +429,23 @@ export const custodyBucketSchema = once(() => {
   const propsSchema = z
     .object({
       key: pattern(NAME_PART, 'must be lowercase letters, digits and dashes, like "zitadel-master"'),
-      app: pattern(NAME_PART, 'must be lowercase letters, digits and dashes, like "zitadel"'),
+      app: pattern(NAME_PART, 'must be lowercase letters, digits and dashes, like "zitadel"').superRefine((v, ctx) => {
+        const reserved = NAME_PART.test(v) ? reservedBucketPrefix(v) : undefined;
+        if (reserved) ctx.addIssue({ code: 'custom', message: `must not start with "${reserved}": the bucket is named "<app>-..." and S3 reserves that prefix; got ${quoted(v)}` });
+      }),
       retentionDays: days(36500).optional(),
       noncurrentRetentionDays: days(36500).optional(),
       expireCurrentVersions: z.boolean().optional(),
       objectLockDays: days(36500).optional(),
       objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).optional(),
-      bucketName: pattern(BUCKET_NAME, 'must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and dashes').optional(),
-      bucketPrefix: pattern(/^[a-z0-9][a-z0-9.-]{0,36}$/, 'must be at most 37 lowercase letters, digits, dots and dashes, starting with a letter or digit').optional(),
+      bucketName: bucketNameSchema().optional(),
+      bucketPrefix: z
+        .string()
+        .superRefine((v, ctx) => {
+          const why = Token.isUnresolved(v) ? undefined : bucketPrefixProblem(v);
+          if (why) ctx.addIssue({ code: 'custom', message: `must be the start of a valid S3 bucket name, at most 37 lowercase letters, digits, dots and dashes (${why}); got ${quoted(v)}` });
+        })
+        .optional(),
       forceDestroy: z.boolean().optional(),
       accountId: pattern(ACCOUNT_ID, 'must be a 12-digit AWS account id').optional(),
       partition: z.enum(['aws', 'aws-us-gov', 'aws-cn', 'aws-iso', 'aws-iso-b']).optional(),
@@ -415,7 +479,7 @@ export const custodyBucketSchema = once(() => {
 /** Schema of {@link AdoptedBackupBucketProps}; the providers are read from the raw props. */
 export const adoptedBucketSchema = once(() => {
   const adoptedSchema = z.object({
-    bucketName: pattern(BUCKET_NAME, 'must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and dashes'),
+    bucketName: bucketNameSchema(),
     key: custodyBucketSchema().shape.key,
     app: custodyBucketSchema().shape.app,
     otherCustodyBucket: z.string().min(3).optional(),

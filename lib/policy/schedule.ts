@@ -291,6 +291,24 @@ function analyzeRate(expression: string, body: string): ScheduleAnalysis {
 }
 
 /**
+ * What EventBridge Scheduler refuses in a rate that {@link analyzeSchedule} still reads (it
+ * judges how often a schedule fires, for KC030 too): the unit is singular for 1 and plural
+ * above, `rate(1 day)` and `rate(7 days)`; `rate(1 minutes)` and `rate(5 hour)` fail only
+ * when the schedule is created. Undefined for anything else, valid or not.
+ */
+export function rateUnitProblem(expression: string): string | undefined {
+  const parts = splitExpression(expression);
+  const m = parts?.kind === 'rate' ? /^\s*(\d+)\s+([a-z]+)\s*$/i.exec(parts.body) : null;
+  if (!m || RATE_UNITS[m[2].toLowerCase()] === undefined) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2];
+  const plural = /s$/i.test(unit);
+  if (n === 1 && plural) return `a rate of 1 takes a singular unit: rate(1 ${unit.slice(0, -1)})`;
+  if (n > 1 && !plural) return `a rate above 1 takes a plural unit: rate(${n} ${unit}s)`;
+  return undefined;
+}
+
+/**
  * Analyse an EventBridge Scheduler expression: `cron(min hour dom month dow year)`,
  * `rate(n unit)` or `at(yyyy-mm-ddThh:mm:ss)`. A bare 6-field cron body is accepted too.
  * Cron is judged by calendar months (a run in at least one month of every three), so the

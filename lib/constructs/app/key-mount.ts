@@ -7,6 +7,7 @@ import { noHostFileToMount, rotatingWithoutOffsiteCopy } from '../errors';
 import type { MasterKey } from '../key/master-key';
 import { CustodyManifest } from '../manifest/custody-manifest';
 import { hasOffsiteCopy, switchOver, type SwitchOver } from '../key/rotation';
+import { secretNameSchema } from '../safe-names';
 import { parseProps } from '../validation';
 
 /**
@@ -110,10 +111,7 @@ export function keyPassingSchema(profile: AppProfile, construct: string, secretN
       env: z.record(z.string(), z.string()).optional(),
       command: z.array(z.string()).optional(),
       entrypoint: z.array(z.string()).optional(),
-      secretName: z
-        .string()
-        .regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain file name, e.g. "masterkey"')
-        .optional(),
+      secretName: secretNameSchema().optional(),
     })
     .superRefine((p, ctx) => {
       for (const name of Object.keys(p.env ?? {})) {

@@ -4,6 +4,49 @@
 export const ACCOUNT_ID = /^\d{12}$/;
 /** An S3 bucket name (3-63 characters, none of the reserved prefixes or suffixes). */
 export const BUCKET_NAME = /^(?!xn--)(?!sthree-)(?!.*-s3alias$)(?!.*--ol-s3$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+// S3's general purpose bucket naming rules
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): S3 refuses
+// the bucket at apply time otherwise, after the other stacks may already be deployed.
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
+
+/** The reserved prefix `name` starts with, if any (a bucket name, or the start of one). */
+export function reservedBucketPrefix(name: string): string | undefined {
+  return RESERVED_BUCKET_PREFIXES.find((p) => name.startsWith(p));
+}
+
+/** Which of S3's bucket naming rules `name` breaks, in words, or undefined when it is a valid name. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `it has ${name.length} characters`;
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'it has characters other than lowercase letters, digits, dots and dashes';
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'it must begin and end with a letter or digit';
+  if (name.includes('..')) return 'it has two adjacent dots';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'it is formatted as an IP address';
+  const prefix = reservedBucketPrefix(name);
+  if (prefix) return `the prefix "${prefix}" is reserved by S3`;
+  const suffix = RESERVED_BUCKET_SUFFIXES.find((x) => name.endsWith(x));
+  if (suffix) return `the suffix "${suffix}" is reserved by S3`;
+  return undefined;
+}
+
+/**
+ * Which rule a `bucket_prefix` breaks, or undefined: Terraform appends a 26-digit suffix,
+ * so the prefix must be a valid start of a bucket name (at most 37 characters).
+ */
+export function bucketPrefixProblem(prefix: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9.-]{0,36}$/.test(prefix)) return 'it must be 1-37 lowercase letters, digits, dots and dashes, starting with a letter or digit';
+  if (prefix.includes('..')) return 'it has two adjacent dots';
+  const reserved = reservedBucketPrefix(prefix);
+  if (reserved) return `the prefix "${reserved}" is reserved by S3`;
+  return undefined;
+}
+
+/**
+ * An app name or a key id that bucket, role and alias names are built from
+ * (`<app>-<key>-keys-...`): lowercase letters, digits and dashes, at most 63.
+ */
+export const NAME_PART = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** An IAM or STS principal ARN. */
 export const IAM_ARN = /^arn:[a-z-]+:(iam|sts)::(\d{12}|aws):.+$/;
 

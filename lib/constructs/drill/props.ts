@@ -2,12 +2,13 @@ import { TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { QUARTER_DAYS } from '../../policy/limits';
-import { DEFAULT_DRILL_SCHEDULE, analyzeSchedule, isTimeZone } from '../../policy/schedule';
+import { DEFAULT_DRILL_SCHEDULE, analyzeSchedule, isTimeZone, rateUnitProblem } from '../../policy/schedule';
 import { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
 import { type CustodyRoleTrust } from '../buckets/custody-bucket';
 import { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
 import { KeyBackupBucket } from '../buckets/key-backup-bucket';
 import { MasterKey } from '../key/master-key';
+import { hostPathProblem, shownValue } from '../safe-names';
 
 /**
  * How the restore jobs on the scratch host get AWS credentials: a host folder per job
@@ -245,7 +246,12 @@ const NAME = /^[a-z0-9][a-z0-9_.-]{0,40}$/;
 
 const absoluteHostDir = z
   .string()
-  .refine((v) => v.startsWith('/') && !v.split('/').includes('..') && !TOKEN_RE.test(v), { error: (i) => `must be an absolute literal host path; got "${String(i.input)}"` });
+  .refine((v) => v.startsWith('/') && !v.split('/').includes('..') && !TOKEN_RE.test(v), { error: (i) => `must be an absolute literal host path; got "${String(i.input)}"` })
+  .superRefine((v, ctx) => {
+    // Bind-mounted into the restore jobs and quoted in the runbook, like the key's own paths.
+    const why = v.startsWith('/') ? hostPathProblem(v) : undefined;
+    if (why) ctx.addIssue({ code: 'custom', message: `${shownValue(v)} ${why}; give a plain absolute path, e.g. "/etc/key-custody/drill/key-restore"` });
+  });
 
 const credentialsSchema = z.object({
   hostDir: absoluteHostDir.optional(),
@@ -281,7 +287,10 @@ const propsShape = {
     .string()
     .superRefine((v, ctx) => {
       const a = analyzeSchedule(v);
+      // The schedule is written as it is: what AWS would refuse at apply time is refused here.
+      const unit = rateUnitProblem(v);
       if (a.error) ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid EventBridge Scheduler expression: ${a.error}; e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
+      else if (unit) ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid EventBridge Scheduler expression: ${unit}; e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
       else if (!a.atLeastQuarterly) ctx.addIssue({ code: 'custom', message: `"${v}" ${a.summary}: a drill must run at least quarterly (KC030); e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
     })
     .optional(),
