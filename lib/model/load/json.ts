@@ -28,6 +28,9 @@ import { visit, ParseErrorCode } from 'jsonc-parser';
 /** Nesting deeper than this is refused: far beyond any Terraform configuration or plan, far below the stack limit. */
 export const MAX_JSON_DEPTH = 256;
 
+const DEEP = `nested deeper than ${MAX_JSON_DEPTH} levels`;
+const DEEP_FIX = '; Terraform configurations and plans nest far less, so this is not one (or it is damaged): produce it again';
+
 /** Top-level keys of Terraform's JSON configuration syntax. */
 export const TERRAFORM_JSON_BLOCKS: ReadonlySet<string> = new Set(['//', 'resource', 'data', 'provider', 'terraform', 'output', 'variable', 'locals', 'module', 'moved', 'import', 'check', 'removed']);
 
@@ -183,7 +186,7 @@ export function readJsonText(text: string, file: string): RawJson {
     }
   };
   const open = (v: RawObject | RawValue[], offset: number): void => {
-    if (stack.length >= MAX_JSON_DEPTH) throw new JsonReadError(`nested deeper than ${MAX_JSON_DEPTH} levels ${at(source, offset)}`, 'syntax');
+    if (stack.length >= MAX_JSON_DEPTH) throw new JsonReadError(`${DEEP} ${at(source, offset)}${DEEP_FIX}`);
     put(v);
     stack.push(v);
   };
@@ -512,7 +515,7 @@ export function terraformJsonOf(files: readonly RawJson[]): Record<string, unkno
 export function rawJsonOf(value: unknown, file: string): RawJson {
   const source: Source = { file };
   const raw = (v: unknown, depth: number): RawValue => {
-    if (depth > MAX_JSON_DEPTH) throw new JsonReadError(`nested deeper than ${MAX_JSON_DEPTH} levels in ${file}`, 'syntax');
+    if (depth > MAX_JSON_DEPTH) throw new JsonReadError(`${DEEP} in ${file}${DEEP_FIX}`);
     if (Array.isArray(v)) return v.map((x) => raw(x, depth + 1));
     if (v !== null && typeof v === 'object') {
       const o = new RawObject(source);
