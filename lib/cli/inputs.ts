@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resourceLines } from '../model/load/locations';
 import { loadTerraformJson } from '../model/load/cdktf-json';
+import { decodeJsonBytes, isShowableName, JsonReadError, looksLikeTerraformJson, parseJsonFile, rawJsonOf, readJsonText, TERRAFORM_JSON_BLOCKS, terraformJsonOf, type RawJson } from '../model/load/json';
 import { loadPlanJson, looksLikePlanJson, PlanInputError } from '../model/load/plan';
+import { planConsistencyProblem } from '../model/load/plan-consistency';
 import type { TfDocument } from '../model/types';
 
 /**
@@ -48,8 +50,6 @@ export interface InputFrontEnd {
   load(input: JsonInput): TfDocument[];
 }
 
-const TF_BLOCKS = new Set(['//', 'resource', 'data', 'provider', 'terraform', 'output', 'variable', 'locals', 'module', 'moved', 'import', 'check', 'removed']);
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -58,7 +58,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function isTerraformJson(json: unknown): boolean {
   if (!isObject(json)) return false;
   const keys = Object.keys(json);
-  return keys.length > 0 && keys.every((k) => TF_BLOCKS.has(k)) && keys.some((k) => k !== '//');
+  return keys.length > 0 && keys.every((k) => TERRAFORM_JSON_BLOCKS.has(k)) && keys.some((k) => k !== '//');
 }
 
 /** `terraform show -json` of a saved plan. */
@@ -112,12 +112,21 @@ export const planJsonFrontEnd: InputFrontEnd = {
   name: 'plan-json',
   accepts: looksLikePlanJson,
   load: (input) => {
+    let doc: TfDocument;
     try {
-      return [loadPlanJson(planStackName(input), input.json, input.path)];
+      doc = loadPlanJson(planStackName(input), input.json, input.path);
     } catch (e) {
       if (e instanceof PlanInputError) throw new InputError(`${input.path}: ${e.message}`);
       throw e;
     }
+    // Fail closed: a resource the plan would create or change but the configuration lacks
+    // would go unchecked, and a plan of nothing would pass with 0 findings.
+    const inconsistent = planConsistencyProblem(input.json as Record<string, unknown>, doc.resources);
+    if (inconsistent) throw new InputError(`${input.path}: ${inconsistent}`);
+    if (doc.resources.length === 0) {
+      throw new InputError(`${input.path}: the plan holds no resources at all, so there is nothing to check; pass the plan of the configuration that holds the custody resources (or its cdktf.out folder)`);
+    }
+    return [doc];
   },
 };
 
@@ -213,7 +222,7 @@ class Reader {
   private readCdktfOut(dir: string): boolean {
     let manifest: unknown;
     try {
-      manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      manifest = parseJsonFile(decodeJsonBytes(fs.readFileSync(path.join(dir, 'manifest.json'))), 'manifest.json');
     } catch {
       return false;
     }
@@ -233,14 +242,15 @@ class Reader {
   /** A folder of hand-written `*.tf.json` files: one stack, the files merged as Terraform does. */
   private readModuleFolder(dir: string, files: readonly string[]): void {
     const stack = stackNameOf(dir);
-    const parsed = files.map((f) => ({ file: path.join(dir, f), json: this.parseFile(path.join(dir, f)) }));
+    const parsed = files.map((f) => ({ file: path.join(dir, f), raw: this.readRaw(path.join(dir, f)) }));
     for (const p of parsed) {
-      if (!isTerraformJson(p.json)) throw new InputError(`${this.display(p.file)} is not Terraform JSON; every *.tf.json file of a folder must be`);
+      if (!looksLikeTerraformJson(p.raw)) throw new InputError(`${this.display(p.file)} is not Terraform JSON; every *.tf.json file of a folder must be`);
     }
     const fresh = parsed.filter((p) => !this.seenFiles.has(fs.realpathSync(p.file)));
     if (fresh.length === 0) return;
     for (const p of fresh) this.seenFiles.add(fs.realpathSync(p.file));
-    const merged = mergeTerraformJson(fresh.map((p) => p.json as Record<string, unknown>));
+    // One pass over every file's blocks (merging them pairwise was quadratic in the file count).
+    const merged = this.parsing(() => terraformJsonOf(fresh.map((p) => p.raw)), this.display(dir));
     this.addDocuments([loadTerraformJson(stack, merged, this.display(dir))], this.display(dir));
   }
 
@@ -277,7 +287,8 @@ class Reader {
     return this.parseFileText(file).json;
   }
 
-  private parseFileText(file: string): { json: unknown; text: string } {
+  /** The text of a JSON file (UTF-8 checked), or an {@link InputError}. */
+  private readText(file: string): string {
     const shown = this.display(file);
     let buf: Buffer;
     try {
@@ -290,17 +301,43 @@ class Reader {
       const base = path.basename(file);
       throw new InputError(`${shown} is a binary Terraform plan, not its JSON; run \`terraform show -json ${base} > ${base.replace(/\.[^.]*$/, '')}.json\` and pass that file`);
     }
-    const text = buf.toString('utf8').replace(/^\uFEFF/, '');
-    if (text.trim() === '') throw new InputError(`${shown} is empty; ${RUN_SYNTH}, or pass the output of \`terraform show -json plan.out\``);
+    let text: string;
     try {
-      return { json: JSON.parse(text) as unknown, text };
+      text = decodeJsonBytes(buf);
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      if (/^\s*\{\s*"format_version"/.test(text)) {
-        throw new InputError(`${shown} is a truncated or damaged plan JSON (${why}); run \`terraform show -json plan.out > plan.json\` again and pass the complete file`);
-      }
-      throw new InputError(`${shown} is not JSON (${why}); ${WHAT_TO_PASS}`);
+      if (!(e instanceof JsonReadError)) throw e;
+      const from = /UTF-(16|32)/.exec(e.message)?.[0];
+      throw new InputError(`${shown}: ${e.message}; save it as UTF-8${from ? ` (\`iconv -f ${from} -t UTF-8\`)` : ''}, or ${WHAT_TO_PASS}`);
     }
+    if (text.trim() === '') throw new InputError(`${shown} is empty; ${RUN_SYNTH}, or pass the output of \`terraform show -json plan.out\``);
+    return text;
+  }
+
+  /** Run a parse step; a {@link JsonReadError} becomes an {@link InputError} that says the file and never quotes it. */
+  private parsing<T>(step: () => T, shown: string, text = ''): T {
+    try {
+      return step();
+    } catch (e) {
+      if (!(e instanceof JsonReadError)) throw e;
+      if (e.kind !== 'syntax') throw new InputError(`${shown}: ${e.message}`);
+      if (/^\s*\{\s*"format_version"/.test(text)) {
+        throw new InputError(`${shown} is a truncated or damaged plan JSON (${e.message}); run \`terraform show -json plan.out > plan.json\` again and pass the complete file`);
+      }
+      throw new InputError(`${shown} is not JSON (${e.message}); ${WHAT_TO_PASS}`);
+    }
+  }
+
+  /** One `*.tf.json` of a folder, as written (repeated keys kept for the merge). */
+  private readRaw(file: string): RawJson {
+    const text = this.readText(file);
+    const shown = this.display(file);
+    return this.parsing(() => readJsonText(text, shown), shown, text);
+  }
+
+  private parseFileText(file: string): { json: unknown; text: string } {
+    const text = this.readText(file);
+    const shown = this.display(file);
+    return { json: this.parsing(() => parseJsonFile(text, shown), shown, text), text };
   }
 
   private addDocuments(docs: readonly TfDocument[], source: string): void {
@@ -326,9 +363,18 @@ function wrongKind(shown: string, json: unknown): string {
     : isObject(json)
       ? Object.keys(json).length === 0
         ? 'an empty object'
-        : `an object with keys ${Object.keys(json).slice(0, 5).join(', ')}${Object.keys(json).length > 5 ? ', ...' : ''}`
+        : describeKeys(Object.keys(json))
       : `a ${json === null ? 'null' : typeof json}`;
   return `${shown} is JSON but not Terraform JSON (${shape}); ${WHAT_TO_PASS}`;
+}
+
+/** `an object with keys a, b, ...`: names that could be a pasted key (or hold control characters) are counted, not shown. */
+function describeKeys(keys: readonly string[]): string {
+  const shown = keys.filter(isShowableName);
+  const list = shown.slice(0, 5).join(', ');
+  const rest = keys.length - Math.min(shown.length, 5);
+  if (list === '') return `an object with ${keys.length} key(s) not shown`;
+  return `an object with keys ${list}${rest > 0 ? `, ... (${rest} more)` : ''}`;
 }
 
 function isDir(p: string): boolean {
@@ -351,31 +397,15 @@ function stackNameOf(dir: string): string {
   return path.basename(path.resolve(dir)) || 'stack';
 }
 
-/** Merge Terraform JSON files of one folder: blocks keyed by type and name are combined. */
+/**
+ * Merge Terraform JSON documents of one folder as Terraform does: blocks keyed by type and name
+ * are combined, each resource declared once (a second declaration is an {@link InputError}).
+ */
 export function mergeTerraformJson(docs: readonly Record<string, unknown>[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const doc of docs) {
-    for (const [block, value] of Object.entries(doc)) {
-      const prev = out[block];
-      if ((block === 'resource' || block === 'data') && isObject(prev) && isObject(value)) {
-        const merged: Record<string, unknown> = { ...prev };
-        for (const [type, byName] of Object.entries(value)) {
-          merged[type] = isObject(merged[type]) && isObject(byName) ? { ...(merged[type] as Record<string, unknown>), ...byName } : byName;
-        }
-        out[block] = merged;
-      } else if (block === 'provider' && isObject(prev) && isObject(value)) {
-        const merged: Record<string, unknown> = { ...prev };
-        for (const [type, configs] of Object.entries(value)) {
-          const a = merged[type];
-          merged[type] = a === undefined ? configs : [...(Array.isArray(a) ? a : [a]), ...(Array.isArray(configs) ? configs : [configs])];
-        }
-        out[block] = merged;
-      } else if (isObject(prev) && isObject(value)) {
-        out[block] = { ...prev, ...value };
-      } else {
-        out[block] = value;
-      }
-    }
+  try {
+    return terraformJsonOf(docs.map((d, i) => rawJsonOf(d, `document ${i + 1}`)));
+  } catch (e) {
+    if (e instanceof JsonReadError) throw new InputError(e.message);
+    throw e;
   }
-  return out;
 }

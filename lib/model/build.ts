@@ -42,7 +42,7 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
   const stores: Store[] = [];
   const storeIndex = new Map<string, Store>();
   const addStore = (r: TfResource, role: CustodyRole, keyId: string | undefined, app: string | undefined, adopted: boolean, declaredRetentionDays?: number) => {
-    const kind = STORE_TYPES[r.type] ?? 'other';
+    const kind = (Object.hasOwn(STORE_TYPES, r.type) ? STORE_TYPES[r.type] : undefined) ?? 'other';
     const name = literal(r.values.bucket) ?? literal(r.values.name);
     const namePrefix = literal(r.values.bucket_prefix) ?? literal(r.values.name_prefix);
     if (!name && !namePrefix && !adopted) {
@@ -68,7 +68,7 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
     storeIndex.set(s.id, s);
   };
   for (const r of ctx.resources) {
-    if (r.mode !== 'managed' || !(r.type in STORE_TYPES)) continue;
+    if (r.mode !== 'managed' || !Object.hasOwn(STORE_TYPES, r.type)) continue;
     const tags = tagsOf(ctx, r);
     const role = tags[TAG_ROLE];
     if (isRole(role) && role !== 'drill') addStore(r, role, tags[TAG_KEY], tags[TAG_APP], false);

@@ -1,9 +1,10 @@
 import { key, type ModelContext } from './context';
 import { block, blocks, bool, literal, strings } from './load/refs';
 import type { Container, Mount, TfResource } from './types';
+import { dataObject } from './load/json';
 
 function envList(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dataObject();
   if (Array.isArray(v)) {
     for (const e of v) {
       if (typeof e !== 'string') continue;
@@ -96,7 +97,7 @@ function ecsTasks(r: TfResource, labels: Record<string, string>): Container[] {
   }
   if (!Array.isArray(defs)) return [];
   return defs.map((d: Record<string, unknown>, i) => {
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = dataObject();
     for (const e of (Array.isArray(d.environment) ? d.environment : []) as { name?: unknown; value?: unknown }[]) {
       if (typeof e.name === 'string') env[e.name] = typeof e.value === 'string' ? e.value : JSON.stringify(e.value);
     }

@@ -138,12 +138,19 @@ export function genericProfile(o: GenericProfileOptions): AppProfile {
   };
 }
 
-export const BUILT_IN_PROFILES: Readonly<Record<string, AppProfile>> = {
-  zitadel: ZITADEL,
-  servos: SERVOS,
-  act: ACT,
-  'zitadel-v5': ZITADEL_V5,
-};
+/**
+ * The built-in profiles by name. The table has no prototype: `profile: 'constructor'` or
+ * `--app toString` must find nothing here, not Object.prototype's members (every `in` and
+ * `[name]` look-up of the table relies on this).
+ */
+export const BUILT_IN_PROFILES: Readonly<Record<string, AppProfile>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, AppProfile>, {
+    zitadel: ZITADEL,
+    servos: SERVOS,
+    act: ACT,
+    'zitadel-v5': ZITADEL_V5,
+  }),
+);
 
 /** A built-in profile by name, or an error listing the names there are. */
 export function profileNamed(name: string): AppProfile {

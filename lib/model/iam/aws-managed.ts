@@ -40,7 +40,8 @@ export const AWS_MANAGED_POLICIES: Readonly<Record<string, ManagedSpec>> = {
 
 /** Statements for an AWS-managed policy name; undefined when it is not in the table. */
 export function awsManagedStatements(name: string): { statements: PolicyStatement[]; guessed: boolean } {
-  const known = AWS_MANAGED_POLICIES[name];
+  // Own keys only: `arn:aws:iam::aws:policy/toString` is a name like any other, not Object.prototype's.
+  const known = Object.hasOwn(AWS_MANAGED_POLICIES, name) ? AWS_MANAGED_POLICIES[name] : undefined;
   const toStatements = (spec: ManagedSpec) =>
     spec.map((s) => ({
       effect: 'Allow' as const,

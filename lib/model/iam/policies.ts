@@ -86,7 +86,8 @@ export abstract class PolicyReader extends Targets {
         if (byName) return this.readPolicy(byName.stack, byName.values.policy, byName, depth + 1);
         return { stmts: [], problem: `${r.address} names a policy outside the configuration` };
       }
-      const attrValue = res.attr ? r.values[res.attr] : undefined;
+      // Own attributes only: `${aws_iam_policy.p.constructor}` names no attribute.
+      const attrValue = res.attr && Object.hasOwn(r.values, res.attr) ? r.values[res.attr] : undefined;
       if (attrValue !== undefined) return this.readPolicy(r.stack, attrValue, r, depth + 1);
       return { stmts: [], problem: `the policy comes from ${v}, which is only known after apply` };
     }

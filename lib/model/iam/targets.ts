@@ -67,7 +67,8 @@ export abstract class Targets extends AnalysisBase {
 
   /** The target (ARN shape) of a store, key, role or user resource; memoized. */
   protected targetOf(r: TfResource): Target | undefined {
-    const kind = ENTITY_TYPES[r.type];
+    // Own keys only: a resource type named `toString` is not in the table.
+    const kind = Object.hasOwn(ENTITY_TYPES, r.type) ? ENTITY_TYPES[r.type] : undefined;
     if (!kind) return undefined;
     const id = key(r.stack, r.address);
     const hit = this.targets.get(id);

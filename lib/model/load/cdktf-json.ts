@@ -1,4 +1,5 @@
 import type { TfDocument, TfProvider, TfResource } from '../types';
+import { dataObject } from './json';
 
 /** Metadata cdktf writes under `"//"` in a resource block. */
 export interface CdktfMeta {
@@ -13,7 +14,7 @@ export function constructPath(values: Record<string, unknown>): string | undefin
 }
 
 function asRecord(v: unknown): Record<string, unknown> {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : dataObject();
 }
 
 /**
@@ -59,7 +60,8 @@ export function loadTerraformJson(stack: string, json: unknown, source = stack):
   const backendEntry = Object.entries(asRecord(terraform.backend))[0];
   const backend = backendEntry ? { type: backendEntry[0], config: asRecord(backendEntry[1]) } : undefined;
 
-  const outputs: Record<string, unknown> = {};
+  // Output names are data: an output may be called `__proto__` (a valid Terraform name).
+  const outputs: Record<string, unknown> = dataObject();
   for (const [name, o] of Object.entries(asRecord(root.output))) outputs[name] = asRecord(o).value;
 
   return { stack, source, resources, providers, backend, outputs };

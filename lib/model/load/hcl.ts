@@ -4,6 +4,8 @@
  * the reference resolver can follow them). Policies written with `Fn.jsonencode` reach us
  * in this form, and reading them beats treating every such policy as unknown.
  */
+import { dataObject } from './json';
+
 class HclReader {
   private i = 0;
   constructor(private readonly s: string) {}
@@ -59,7 +61,7 @@ class HclReader {
 
   private object(): Record<string, unknown> {
     this.i++;
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = dataObject();
     for (;;) {
       this.ws();
       if (this.s[this.i] === '}') {

@@ -32,6 +32,7 @@
  */
 import { bareAddress, INDEX } from './refs';
 import type { TfDocument, TfProvider, TfResource, Unknown } from '../types';
+import { dataObject, setOwn } from './json';
 
 /** The plan cannot be read: wrong kind, wrong version, missing parts. One line, says what to run. */
 export class PlanInputError extends Error {
@@ -53,7 +54,8 @@ function isObj(v: unknown): v is Json {
 }
 
 function obj(v: unknown): Json {
-  return isObj(v) ? v : {};
+  // A fresh data object, so that looking up a name the plan holds (`var.constructor`) finds nothing.
+  return isObj(v) ? v : dataObject();
 }
 
 function arr(v: unknown): unknown[] {
@@ -129,7 +131,7 @@ export function referenceChains(refs: readonly string[]): string[] {
 function constExpr(v: unknown): Expr {
   if (Array.isArray(v)) return { kind: 'blocks', items: v.map(constExpr) };
   if (isObj(v)) {
-    const attrs: Record<string, Expr> = {};
+    const attrs: Record<string, Expr> = dataObject();
     for (const [k, x] of Object.entries(v)) attrs[k] = constExpr(x);
     return { kind: 'block', attrs };
   }
@@ -159,7 +161,7 @@ class PlanReader {
 
   /** Read an expression of `scope`; `depth` bounds module/variable indirection. */
   expr(raw: unknown, scope: Scope, depth = 0): Expr | undefined {
-    if (Array.isArray(raw)) return { kind: 'blocks', items: raw.map((x) => this.expr(x, scope, depth) ?? { kind: 'block', attrs: {} }) };
+    if (Array.isArray(raw)) return { kind: 'blocks', items: raw.map((x) => this.expr(x, scope, depth) ?? { kind: 'block', attrs: dataObject<Expr>() }) };
     if (!isObj(raw)) return undefined;
     // In JSON-syntax configurations (cdk.tf.json) terraform reports a template's raw text as
     // `constant_value` next to its `references`: the text is exact, as in cdk.tf.json.
@@ -172,7 +174,7 @@ class PlanReader {
     }
     const keys = Object.keys(raw);
     if (keys.length === 0) return undefined;
-    const attrs: Record<string, Expr> = {};
+    const attrs: Record<string, Expr> = dataObject();
     for (const k of keys) {
       const e = this.expr(raw[k], scope, depth);
       if (e) attrs[k] = e;
@@ -239,7 +241,7 @@ class PlanReader {
         const out: Json = {};
         for (const [k, v] of Object.entries(e.attrs)) {
           const x = this.fromExpr(v, at, `${attr}.${k}`);
-          if (x !== undefined) out[k] = x;
+          if (x !== undefined) setOwn(out, k, x);
         }
         return out;
       }
@@ -281,12 +283,12 @@ class PlanReader {
       return this.fillHoles(planned, holes, e, at, attr);
     }
     if (isObj(planned)) {
-      const attrs = e?.kind === 'block' ? e.attrs : e?.kind === 'blocks' && e.items[0]?.kind === 'block' ? e.items[0].attrs : {};
+      const attrs = e?.kind === 'block' ? e.attrs : e?.kind === 'blocks' && e.items[0]?.kind === 'block' ? e.items[0].attrs : dataObject<Expr>();
       const unkObj = obj(unk);
       const out: Json = {};
       for (const k of new Set([...Object.keys(planned), ...Object.keys(attrs)])) {
         const v = k in planned ? this.merge(attrs[k], planned[k], unkObj[k], at, `${attr}.${k}`) : unkObj[k] === true ? this.fromExpr(attrs[k], at, `${attr}.${k}`) : undefined;
-        if (v !== undefined && v !== null) out[k] = v;
+        if (v !== undefined && v !== null) setOwn(out, k, v);
       }
       allowObjectsToo(out);
       return out;
@@ -429,7 +431,7 @@ export function loadPlanJson(stack: string, json: unknown, source = stack): TfDo
       const addresses = found.length > 0 ? found.sort(compareAddresses) : multi ? [] : [`${scope.path}${relAddress}`];
       for (const address of addresses) {
         const at = address;
-        const base = prior.get(address)?.values ?? {};
+        const base = prior.get(address)?.values ?? dataObject();
         const plan = planned.get(address)?.values;
         const unk = afterUnknown.get(address);
         const merged: Json = {};
@@ -438,7 +440,7 @@ export function loadPlanJson(stack: string, json: unknown, source = stack): TfDo
           const e = k in expressions ? reader.expr(expressions[k], scope) : undefined;
           const known = plan && k in plan ? plan[k] : base[k];
           const v = plan || k in base ? reader.merge(e, known, plan ? obj(unk)[k] : undefined, at, k) : reader.fromExpr(e, at, k);
-          if (v !== undefined && v !== null) merged[k] = v;
+          if (v !== undefined && v !== null) setOwn(merged, k, v);
         }
         conservativePolicy(reader, type, merged, expressions, scope, at);
         resources.push({
@@ -492,7 +494,7 @@ export function loadPlanJson(stack: string, json: unknown, source = stack): TfDo
   for (const [name, raw] of Object.entries(obj(obj(configuration.root_module).outputs))) {
     const e = reader.expr(obj(raw).expression, rootScope);
     const known = obj(plannedOutputs[name]);
-    outputs[name] = e?.kind === 'refs' && e.chains.length > 0 ? reader.fromExprQuiet(e) : 'value' in known ? known.value : reader.fromExprQuiet(e);
+    setOwn(outputs, name, e?.kind === 'refs' && e.chains.length > 0 ? reader.fromExprQuiet(e) : 'value' in known ? known.value : reader.fromExprQuiet(e));
   }
 
   return { stack, source, resources, providers, backend: undefined, outputs, unknowns: reader.unknowns };

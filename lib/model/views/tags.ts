@@ -5,6 +5,7 @@
  */
 import { block, blocks, literal } from '../load/refs';
 import type { CustodyModel, TfResource } from '../types';
+import { dataObject } from '../load/json';
 
 /**
  * Tags of a resource with the `default_tags` of its provider configuration under them:
@@ -12,7 +13,7 @@ import type { CustodyModel, TfResource } from '../types';
  * Values that are not strings are left out. A new object on every call.
  */
 export function mergeTags(provider: { readonly values: Record<string, unknown> } | undefined, r: TfResource): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dataObject();
   const merge = (src: unknown) => {
     if (src && typeof src === 'object' && !Array.isArray(src)) {
       for (const [k, v] of Object.entries(src as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
@@ -42,7 +43,7 @@ export function resourceTags(model: CustodyModel, r: TfResource): Readonly<Recor
 export function scheduleTags(model: CustodyModel, r: TfResource): Readonly<Record<string, string>> {
   const known = model.views.scheduleTags.get(r);
   if (known) return known;
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dataObject();
   const group = r.values.group_name;
   if (group !== undefined) {
     const ref = model.referencesOf(r.stack, group).find((x) => model.resource(x.stack, x.address)?.type === 'aws_scheduler_schedule_group');
