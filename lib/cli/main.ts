@@ -11,6 +11,7 @@ import { renderMarkdown } from '../report/markdown';
 import { renderSarif } from '../report/sarif';
 import { summarizeModel } from '../report/summarize';
 import { renderText } from '../report/text';
+import { escapeControls, escapeControlsKeepNewlines, escapeJsonControls } from '../report/escape';
 import { InputError, readInputs, type InputFrontEnd } from './inputs';
 
 /** Where the CLI writes, and what tests may inject. */
@@ -126,8 +127,9 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
+/** One line for the terminal: line breaks folded, every other control character escaped. */
 function oneLine(s: string): string {
-  return s.replace(/\s*\r?\n\s*/g, ' ').trim();
+  return escapeControls(s.replace(/\s*\r?\n\s*/g, ' ').trim());
 }
 
 /**
@@ -178,13 +180,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         out = renderText(result.findings, { stacks, color: io.isTTY === true, strict: parsed.strict });
         break;
     }
-    io.stdout.write(out);
+    io.stdout.write(parsed.format === 'json' || parsed.format === 'sarif' ? escapeJsonControls(out) : out);
     return blocking(result.findings, parsed.strict).length > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError) return fail(e.message);
     const why = e instanceof Error ? e.message : String(e);
     if (process.env.KEY_CUSTODY_DEBUG && e instanceof Error && e.stack) {
-      io.stderr.write(`key-custody: internal error: ${oneLine(why)}\n${e.stack}\n`);
+      io.stderr.write(`key-custody: internal error: ${oneLine(why)}\n${escapeControlsKeepNewlines(e.stack)}\n`);
       return 2;
     }
     return fail(`internal error while checking: ${why} (set KEY_CUSTODY_DEBUG=1 for details)`);
