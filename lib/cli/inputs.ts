@@ -6,6 +6,7 @@ import { decodeJsonBytes, isShowableName, JsonReadError, looksLikeTerraformJson,
 import { loadPlanJson, looksLikePlanJson, PlanInputError } from '../model/load/plan';
 import { planConsistencyProblem } from '../model/load/plan-consistency';
 import type { TfDocument } from '../model/types';
+import { FileAccessError, kindOf, listFolder, pathExists, readRegularFile, realPath, statPath } from './read';
 
 /**
  * Input discovery for `key-custody check <path>...`.
@@ -72,7 +73,7 @@ function isStateJson(json: unknown): boolean {
 }
 
 /** A cdktf `cdktf.out/manifest.json`. */
-function isCdktfManifest(json: unknown): json is { stacks: Record<string, { name?: unknown; synthesizedStackPath?: unknown }> } {
+function isCdktfManifest(json: unknown): json is { stacks: Record<string, { name?: unknown; synthesizedStackPath?: unknown; workingDirectory?: unknown }> } {
   return isObject(json) && isObject(json.stacks) && 'version' in json;
 }
 
@@ -180,20 +181,30 @@ class Reader {
     const abs = path.resolve(this.cwd, given);
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(abs);
-    } catch {
-      throw new InputError(`${given} does not exist; run \`cdktf synth\` first, then ${WHAT_TO_PASS}`);
+      stat = statPath(abs);
+    } catch (e) {
+      if (!(e instanceof FileAccessError)) throw e;
+      if (e.reason === 'does not exist') throw new InputError(`${given} does not exist; run \`cdktf synth\` first, then ${WHAT_TO_PASS}`);
+      throw accessInputError(given, e);
     }
-    if (stat.isDirectory()) this.readDirectory(abs, given);
-    else if (stat.isFile()) this.readFile(abs, undefined);
-    else throw new InputError(`${given} is neither a file nor a folder; ${WHAT_TO_PASS}`);
+    try {
+      if (stat.isDirectory()) this.readDirectory(abs, given);
+      else if (stat.isFile()) this.readFile(abs, undefined);
+      else throw new InputError(`${given} is ${kindOf(stat)}, neither a file nor a folder; ${WHAT_TO_PASS}`);
+    } catch (e) {
+      // read.ts names the file or folder that failed; show it as the user would recognise it.
+      if (e instanceof FileAccessError) throw accessInputError(this.display(e.path), e);
+      throw e;
+    }
   }
 
   private readDirectory(dir: string, given: string): void {
-    const has = (name: string) => fs.existsSync(path.join(dir, name));
+    // Listed first, so that a folder that cannot be read says so by its own name.
+    const entries = listFolder(dir);
+    const has = (name: string) => pathExists(path.join(dir, name));
     if (has('manifest.json') && this.readCdktfOut(dir)) return;
     if (isDir(path.join(dir, 'stacks'))) {
-      const stacks = listDirs(path.join(dir, 'stacks')).filter((s) => fs.existsSync(path.join(dir, 'stacks', s, 'cdk.tf.json')));
+      const stacks = listDirs(path.join(dir, 'stacks')).filter((s) => pathExists(path.join(dir, 'stacks', s, 'cdk.tf.json')));
       if (stacks.length === 0) throw new InputError(`${given} has a stacks folder but no stacks/<name>/cdk.tf.json in it; ${RUN_SYNTH}`);
       for (const s of stacks) this.readFile(path.join(dir, 'stacks', s, 'cdk.tf.json'), s);
       return;
@@ -202,9 +213,11 @@ class Reader {
       this.readFile(path.join(dir, 'cdk.tf.json'), stackNameOf(dir));
       return;
     }
-    const tfJson = fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.tf.json') && fs.statSync(path.join(dir, f)).isFile())
+    // Every *.tf.json that is not a folder: Terraform reads them all, so one that cannot be read
+    // (a FIFO, a device, a broken link) is refused when it is read, not skipped.
+    const tfJson = entries
+      .map((e) => e.name)
+      .filter((f) => f.endsWith('.tf.json') && !isDir(path.join(dir, f)))
       .sort();
     if (tfJson.length > 0) {
       this.readModuleFolder(dir, tfJson);
@@ -220,20 +233,36 @@ class Reader {
 
   /** cdktf.out with a manifest.json; false when the manifest is not cdktf's (then other layouts are tried). */
   private readCdktfOut(dir: string): boolean {
+    const bytes = readRegularFile(path.join(dir, 'manifest.json'));
     let manifest: unknown;
     try {
-      manifest = parseJsonFile(decodeJsonBytes(fs.readFileSync(path.join(dir, 'manifest.json'))), 'manifest.json');
+      manifest = parseJsonFile(decodeJsonBytes(bytes), 'manifest.json');
     } catch {
       return false;
     }
     if (!isCdktfManifest(manifest)) return false;
     const entries = Object.entries(manifest.stacks)
-      .map(([key, s]) => ({ name: typeof s?.name === 'string' ? s.name : key, file: typeof s?.synthesizedStackPath === 'string' ? s.synthesizedStackPath : `stacks/${key}/cdk.tf.json` }))
+      .map(([key, s]) => ({
+        name: typeof s?.name === 'string' ? s.name : key,
+        file: typeof s?.synthesizedStackPath === 'string' ? s.synthesizedStackPath : `stacks/${key}/cdk.tf.json`,
+        workingDirectory: typeof s?.workingDirectory === 'string' ? s.workingDirectory : undefined,
+      }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (entries.length === 0) throw new InputError(`${this.display(dir)}/manifest.json lists no stacks; ${RUN_SYNTH}`);
+    const shownManifest = `${this.display(dir)}/manifest.json`;
     for (const e of entries) {
+      // cdktf writes every stack below its outdir. A manifest that points elsewhere
+      // (`/etc/passwd`, `../../x`) was edited or is not cdktf's: nothing outside is read.
+      for (const [field, value] of [['synthesizedStackPath', e.file], ['workingDirectory', e.workingDirectory]] as const) {
+        if (value !== undefined && !isWithin(dir, path.resolve(dir, value))) {
+          throw new InputError(`${shownManifest} puts stack ${JSON.stringify(e.name)} at ${field} ${JSON.stringify(value)}, outside ${this.display(dir)}; cdktf writes every stack below its output folder, so this manifest is not cdktf's: run \`cdktf synth\` again and pass the cdktf.out folder it writes`);
+        }
+      }
       const file = path.resolve(dir, e.file);
-      if (!fs.existsSync(file)) throw new InputError(`${this.display(file)} is listed in ${this.display(dir)}/manifest.json but missing; run \`cdktf synth\` again`);
+      if (pathExists(file) && !isWithin(realPath(dir), realPath(file))) {
+        throw new InputError(`${shownManifest} puts stack ${JSON.stringify(e.name)} at ${JSON.stringify(e.file)}, a symbolic link to ${this.display(realPath(file))} outside ${this.display(dir)}; replace the link by the file, or run \`cdktf synth\` again`);
+      }
+      if (!pathExists(file)) throw new InputError(`${this.display(file)} is listed in ${this.display(dir)}/manifest.json but missing; run \`cdktf synth\` again`);
       this.readFile(file, e.name);
     }
     return true;
@@ -246,16 +275,16 @@ class Reader {
     for (const p of parsed) {
       if (!looksLikeTerraformJson(p.raw)) throw new InputError(`${this.display(p.file)} is not Terraform JSON; every *.tf.json file of a folder must be`);
     }
-    const fresh = parsed.filter((p) => !this.seenFiles.has(fs.realpathSync(p.file)));
+    const fresh = parsed.filter((p) => !this.seenFiles.has(realPath(p.file)));
     if (fresh.length === 0) return;
-    for (const p of fresh) this.seenFiles.add(fs.realpathSync(p.file));
+    for (const p of fresh) this.seenFiles.add(realPath(p.file));
     // One pass over every file's blocks (merging them pairwise was quadratic in the file count).
     const merged = this.parsing(() => terraformJsonOf(fresh.map((p) => p.raw)), this.display(dir));
     this.addDocuments([loadTerraformJson(stack, merged, this.display(dir))], this.display(dir));
   }
 
   readFile(file: string, stack: string | undefined): void {
-    const real = fs.realpathSync(file);
+    const real = realPath(file);
     if (this.seenFiles.has(real)) return;
     if (path.basename(file) === 'manifest.json') {
       // The cdktf.out manifest itself: read the folder it describes.
@@ -290,12 +319,7 @@ class Reader {
   /** The text of a JSON file (UTF-8 checked), or an {@link InputError}. */
   private readText(file: string): string {
     const shown = this.display(file);
-    let buf: Buffer;
-    try {
-      buf = fs.readFileSync(file);
-    } catch (e) {
-      throw new InputError(`${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${WHAT_TO_PASS}`);
-    }
+    const buf = readRegularFile(file);
     // A saved plan (`terraform plan -out=plan.out`) is a zip archive: `PK\x03\x04`.
     if (buf.length >= 2 && buf[0] === 0x50 && buf[1] === 0x4b && (buf.length < 4 || (buf[2] === 0x03 && buf[3] === 0x04) || buf[2] === 0x05)) {
       const base = path.basename(file);
@@ -377,6 +401,17 @@ function describeKeys(keys: readonly string[]): string {
   return `an object with keys ${list}${rest > 0 ? `, ... (${rest} more)` : ''}`;
 }
 
+/** `inner` is `outer` or below it (both absolute). */
+function isWithin(outer: string, inner: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** A file access failure as the one line the CLI prints: the path, what is wrong, the fix. */
+function accessInputError(shown: string, e: FileAccessError): InputError {
+  return new InputError(`${shown} ${e.reason}; ${e.fix ?? WHAT_TO_PASS}`);
+}
+
 function isDir(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -386,8 +421,7 @@ function isDir(p: string): boolean {
 }
 
 function listDirs(p: string): string[] {
-  return fs
-    .readdirSync(p, { withFileTypes: true })
+  return listFolder(p)
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();

@@ -11,6 +11,7 @@ import { renderMarkdown } from '../report/markdown';
 import { renderSarif } from '../report/sarif';
 import { summarizeModel } from '../report/summarize';
 import { renderText } from '../report/text';
+import { escapeControls, escapeControlsKeepNewlines, escapeJsonControls } from '../report/escape';
 import { InputError, readInputs, type InputFrontEnd } from './inputs';
 
 /** Where the CLI writes, and what tests may inject. */
@@ -54,7 +55,8 @@ Options:
   -h, --help     show this help
   -V, --version  show the version
 
-Exit codes: 0 no unsuppressed error, 1 findings, 2 unreadable input or bad usage.
+Exit codes: 0 no unsuppressed error, 1 findings, 2 unreadable input, bad usage, or
+an output that could not be written (a full disk; quietly when a pipe's reader left).
 
 verify-key checks a key file on a host (encoding, length, trailing newline, mode 0400,
 owner root, directory 0700) and prints its SHA-256 fingerprint, never the key;
@@ -126,8 +128,32 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
+/** One line for the terminal: line breaks folded, every other control character escaped. */
 function oneLine(s: string): string {
-  return s.replace(/\s*\r?\n\s*/g, ' ').trim();
+  return escapeControls(s.replace(/\s*\r?\n\s*/g, ' ').trim());
+}
+
+/** Standard output could not take the report (`> /dev/full`, a closed pipe): exit 2, not "findings". */
+export class OutputError extends Error {
+  constructor(failure: unknown) {
+    super(writeFailure(failure));
+    this.name = 'OutputError';
+  }
+}
+
+/**
+ * The one line for a failed write to standard output. EPIPE (the reader went away, as
+ * `| head` does) is not reported by the bin at all: see bin.ts.
+ */
+export function writeFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const why =
+    code === 'ENOSPC'
+      ? 'no space left on the device (ENOSPC); free space, or redirect the output to another file system'
+      : code === 'EPIPE'
+        ? 'the reading end of the pipe was closed (EPIPE); read the whole output, or write it to a file'
+        : `${code ?? (e instanceof Error ? e.message : String(e))}; check where standard output goes`;
+  return `cannot write the report to standard output: ${why}`;
 }
 
 /**
@@ -137,18 +163,30 @@ function oneLine(s: string): string {
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'verify-key') return runVerifyKey(argv.slice(1), io);
+  const write = (chunk: string): void => {
+    try {
+      io.stdout.write(chunk);
+    } catch (e) {
+      // A stream that fails at once; one that fails later (a pipe) is handled by the bin.
+      throw new OutputError(e);
+    }
+  };
   const fail = (reason: string): number => {
-    io.stderr.write(`key-custody: ${oneLine(reason)}\n`);
+    try {
+      io.stderr.write(`key-custody: ${oneLine(reason)}\n`);
+    } catch {
+      // Nowhere left to say it; the exit code still does.
+    }
     return 2;
   };
   try {
     const parsed = parseArgs(argv);
     if (parsed.kind === 'help') {
-      io.stdout.write(USAGE);
+      write(USAGE);
       return 0;
     }
     if (parsed.kind === 'version') {
-      io.stdout.write(`${packageVersion()}\n`);
+      write(`${packageVersion()}\n`);
       return 0;
     }
     const { documents } = readInputs(parsed.paths, { cwd: io.cwd, frontEnds: io.frontEnds });
@@ -178,13 +216,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         out = renderText(result.findings, { stacks, color: io.isTTY === true, strict: parsed.strict });
         break;
     }
-    io.stdout.write(out);
+    write(parsed.format === 'json' || parsed.format === 'sarif' ? escapeJsonControls(out) : out);
     return blocking(result.findings, parsed.strict).length > 0 ? 1 : 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof InputError) return fail(e.message);
+    if (e instanceof UsageError || e instanceof InputError || e instanceof OutputError) return fail(e.message);
     const why = e instanceof Error ? e.message : String(e);
     if (process.env.KEY_CUSTODY_DEBUG && e instanceof Error && e.stack) {
-      io.stderr.write(`key-custody: internal error: ${oneLine(why)}\n${e.stack}\n`);
+      io.stderr.write(`key-custody: internal error: ${oneLine(why)}\n${escapeControlsKeepNewlines(e.stack)}\n`);
       return 2;
     }
     return fail(`internal error while checking: ${why} (set KEY_CUSTODY_DEBUG=1 for details)`);

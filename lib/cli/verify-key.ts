@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { verifyKeyFile, type VerifyKeyResult } from '../keyfile/verify';
 import { BUILT_IN_PROFILES } from '../profiles';
+import { escapeControls } from '../report/escape';
 
 /** Where `runVerifyKey` writes; the CLI's `CliIo` fits. */
 export interface VerifyKeyIo {
@@ -24,8 +25,11 @@ Exit codes: 0 ok, 1 problems found, 2 bad usage or unreadable file.
  */
 export function runVerifyKey(argv: readonly string[], io: VerifyKeyIo): number {
   const args = argv[0] === 'verify-key' ? argv.slice(1) : [...argv];
+  // Paths, arguments and messages are shown with control characters escaped: a file name with
+  // an ESC or a CR must not reach the terminal raw.
+  const say = (line: string) => io.stdout.write(`${escapeControls(line)}\n`);
   const usage = (why: string) => {
-    io.stderr.write(`key-custody verify-key: ${why}\n(run \`key-custody verify-key --help\` for usage)\n`);
+    io.stderr.write(`key-custody verify-key: ${escapeControls(why)}\n(run \`key-custody verify-key --help\` for usage)\n`);
     return 2;
   };
   let app: string | undefined;
@@ -56,17 +60,17 @@ export function runVerifyKey(argv: readonly string[], io: VerifyKeyIo): number {
   try {
     r = verifyKeyFile(files[0], profile);
   } catch (e) {
-    io.stderr.write(`key-custody verify-key: ${(e as Error).message}\n`);
+    io.stderr.write(`key-custody verify-key: ${escapeControls((e as Error).message)}\n`);
     return 2;
   }
   const file = resolve(files[0]);
   if (r.ok) {
-    io.stdout.write(`ok: ${file} is a valid ${profile.name} master key file\n`);
-    for (const p of r.passed) io.stdout.write(`  ✓ ${p}\n`);
+    say(`ok: ${file} is a valid ${profile.name} master key file`);
+    for (const p of r.passed) say(`  ✓ ${p}`);
   } else {
-    io.stdout.write(`FAIL: ${file} has ${r.problems.length} problem(s) as a ${profile.name} master key file:\n`);
-    for (const p of r.problems) io.stdout.write(`  ✗ ${p}\n`);
+    say(`FAIL: ${file} has ${r.problems.length} problem(s) as a ${profile.name} master key file:`);
+    for (const p of r.problems) say(`  ✗ ${p}`);
   }
-  io.stdout.write(`sha256: ${r.fingerprint}\n`);
+  say(`sha256: ${r.fingerprint}`);
   return r.ok ? 0 : 1;
 }

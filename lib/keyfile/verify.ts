@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
 
@@ -115,6 +115,77 @@ function checkPermissions(file: string, st: Stats, passed: string[]): string[] {
 }
 
 /**
+ * Largest file read as a key: 64 KiB. A key is 32 or 64 bytes; anything much larger is not a key
+ * file, and is refused by its size before it is read (a 3 GB file is not pulled into memory).
+ */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+function unreadable(file: string, e: unknown): KeyFileUnreadableError {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new KeyFileUnreadableError(`${file}: no such file`);
+    case 'ELOOP':
+      return new KeyFileUnreadableError(`${file}: a symbolic link loop (ELOOP); point the link at the key file, or pass the key file itself`);
+    case 'EACCES':
+    case 'EPERM':
+      return new KeyFileUnreadableError(`${file}: cannot read it (${code}); run as root`);
+    default:
+      return new KeyFileUnreadableError(`${file}: cannot read it (${code ?? (e instanceof Error ? e.message : String(e))})`);
+  }
+}
+
+/**
+ * Stat, then read, the key file: only a regular file, only up to {@link MAX_KEY_FILE_BYTES}.
+ * Anything else is refused before it is opened (a FIFO would block, `/dev/zero` never ends);
+ * the opened descriptor is checked again, since a rename can swap the path in between.
+ */
+function readKeyFile(file: string, profile: AppProfile): { st: Stats; bytes: Buffer } {
+  let st: Stats;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  if (!st.isFile()) throw new KeyFileUnreadableError(`${file}: not a regular file`);
+  const tooLarge = (size: number) =>
+    new KeyFileUnreadableError(
+      `${file}: is ${size} bytes, more than the ${MAX_KEY_FILE_BYTES} bytes a key file may have (a ${profile.name} key is ${profile.encoding.length} characters); not read: pass the key file itself`,
+    );
+  if (st.size > MAX_KEY_FILE_BYTES) throw tooLarge(st.size);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile() || opened.ino !== st.ino || opened.dev !== st.dev) throw new KeyFileUnreadableError(`${file}: was replaced while being checked; check it again`);
+    // One byte more than the cap proves a file that grew after the stat too large.
+    const buf = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > MAX_KEY_FILE_BYTES) {
+      buf.fill(0);
+      throw tooLarge(n);
+    }
+    const bytes = Buffer.from(buf.subarray(0, n));
+    buf.fill(0);
+    return { st: opened, bytes };
+  } catch (e) {
+    if (e instanceof KeyFileUnreadableError) throw e;
+    throw unreadable(file, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Check a master key file as the app and the custody rules need it: encoding and length
  * (Zitadel: exactly 32 printable ASCII characters, no trailing newline; hex apps: 64 hex
  * characters), mode `0400`, owner root, and a directory only root can enter. The key
@@ -127,20 +198,7 @@ export function verifyKeyFile(path: string, profile: AppProfile | string): Verif
   const p = typeof profile === 'string' ? BUILT_IN_PROFILES[profile] : profile;
   if (!p) throw new Error(`unknown app profile "${String(profile)}": use one of ${Object.keys(BUILT_IN_PROFILES).join(', ')}`);
   const file = resolve(path);
-  let st: Stats;
-  let bytes: Buffer;
-  try {
-    lstatSync(file);
-    st = statSync(file);
-  } catch (e) {
-    throw new KeyFileUnreadableError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  if (!st.isFile()) throw new KeyFileUnreadableError(`${file}: not a regular file`);
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new KeyFileUnreadableError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run as root`);
-  }
+  const { st, bytes } = readKeyFile(file, p);
   const fingerprint = createHash('sha256').update(bytes).digest('hex');
   const passed: string[] = [];
   const problems = [...checkEncoding(bytes, p, file, passed), ...checkPermissions(file, st, passed)];

@@ -1,4 +1,5 @@
 import type { ReportData, StoreHardening } from './data';
+import { escapeControlsKeepNewlines } from './escape';
 
 export interface MarkdownOptions {
   /** Title of the report; default `Key custody report`, with the stack name when there is one stack. */
@@ -306,5 +307,6 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
     out.push(table(['Stack', 'Address', 'What'], data.unknowns.map((u) => [codeCell(u.stack), codeCell(u.address), cell(u.what)])), '');
   }
 
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  // Read with `cat` as often as rendered: no raw control character of a name or tag value.
+  return `${escapeControlsKeepNewlines(out.join('\n')).replace(/\n+$/, '')}\n`;
 }

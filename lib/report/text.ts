@@ -2,6 +2,7 @@ import type { Finding } from '../model/types';
 import { formatFinding } from '../rules/engine';
 import { summaryLine } from './markdown';
 import { countFindings } from './data';
+import { escapeControls } from './escape';
 
 /** What the text renderer needs of a finding (a `Finding`, or a report `FindingRow`). */
 export type TextFinding = Pick<Finding, 'ruleId' | 'severity' | 'address' | 'stack' | 'message' | 'fix' | 'suppressed'> & {
@@ -43,11 +44,12 @@ export function renderText(findings: readonly TextFinding[], options: TextOption
   const lines: string[] = [];
   for (const stack of [...byStack.keys()].sort(cmp)) {
     const list = (byStack.get(stack) ?? []).sort((a, b) => cmp(a.ruleId, b.ruleId) || cmp(a.address, b.address) || cmp(a.message, b.message));
-    lines.push(paint(color, 'bold', `stack ${stack}`));
+    lines.push(paint(color, 'bold', `stack ${escapeControls(stack)}`));
     for (const f of list) {
-      const line = formatFinding({ ...f, reason: f.reason ?? undefined } as Finding);
+      // Names and messages carry the user's strings: no raw control character reaches the terminal.
+      const line = escapeControls(formatFinding({ ...f, reason: f.reason ?? undefined } as Finding));
       if (f.suppressed) {
-        lines.push(paint(color, 'dim', `  suppressed ${line} (reason: ${f.reason ?? 'none given'})`));
+        lines.push(paint(color, 'dim', `  suppressed ${line} (reason: ${escapeControls(f.reason ?? 'none given')})`));
       } else if (f.severity === 'error') {
         lines.push(`  ${paint(color, 'red', 'error')} ${line}`);
       } else {

@@ -9,6 +9,7 @@ import type { TfDocument } from '../model/types';
 import { blocking, formatFinding, runRules, type CheckResult, type EngineOptions } from '../rules/engine';
 import type { CustodyRule } from '../rules/rule';
 import { ALL_RULES } from '../rules';
+import { escapeControls } from '../report/escape';
 import { containedStackFolder, isInside, removeStackOutput, snapshotOutput, stacksRoot, type OutputSnapshot } from './output-guard';
 import { REPORT_JSON, REPORT_MD, writeReports } from './reports';
 
@@ -58,7 +59,9 @@ export class KeyCustodyCheck {
     this.before = snapshotOutput(app.outdir);
     // An App validation runs after all stacks are synthesized and before the manifest
     // is written: the one point where the whole app's Terraform JSON exists.
-    app.node.addValidation({ validate: () => this.validate() });
+    // cdktf prints these messages to the terminal: no raw control character of a stack id,
+    // resource name or tag value may reach it.
+    app.node.addValidation({ validate: () => this.validate().map(escapeControls) });
   }
 
   /** Merge further options (the last caller wins on conflicts). */
@@ -168,7 +171,7 @@ export class KeyCustodyCheck {
       const stack = byName.get(f.stack);
       if (!stack) continue;
       const entry = this.app.manifest.forStack(stack) as { annotations: { constructPath: string; level: string; message: string }[] };
-      entry.annotations.push({ constructPath: stack.node.path, level: '@cdktf/warn', message: formatFinding(f) });
+      entry.annotations.push({ constructPath: stack.node.path, level: '@cdktf/warn', message: escapeControls(formatFinding(f)) });
     }
   }
 }
