@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (full) / `npm run bench:quick` (BENCH_QUICK=1: one run per item, tiny sizes).
  *
- * Runs B1-B4 (see bench/README.md), prints a table and writes bench/results.json. Every
+ * Runs B1-B5 (see bench/README.md), prints a table and writes bench/results.json. Every
  * measured thing runs in a fresh child process of precompiled JS (see harness/build.ts);
  * things compared with each other run interleaved in the same rounds, and each figure is the
  * median of `runs` rounds after `warmups` unmeasured ones.
@@ -13,7 +13,7 @@
  * - BENCH_TERRAFORM=0|1  measure `terraform show -json` of a real plan (default: on in full
  *                        mode when terraform and the provider mirror are available, off in quick)
  * - BENCH_OUT=<file>     where to write the results (default bench/results.json)
- * - BENCH_ONLY=B1,B4     run only these benchmarks
+ * - BENCH_ONLY=B1,B4     run only these benchmarks (B5: the shapes of bench/gen-shapes.ts)
  * - BENCH_LIB_OVERRIDE=<dir>  replace the compiled lib/ by this compiled tree (to measure a
  *                        candidate patch of lib/ before applying it)
  */
@@ -465,6 +465,89 @@ async function realPlan(js: string, dir: string): Promise<Json> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// B5: shapes that once grew faster than linearly (bench/gen-shapes.ts)
+// ---------------------------------------------------------------------------------------------
+
+async function b5(js: string): Promise<void> {
+  // Quick mode: one small size each (a smoke test of the shapes); full: the sizes the issue
+  // measured and half of them, for a growth exponent of time and of output.
+  const items: { shape: 'buckets' | 'mesh' | 'tfjson'; sizes: number[]; what: string }[] = [
+    { shape: 'buckets', sizes: QUICK ? [100] : [250, 500], what: 'custody buckets in one stack, half key-backup, half db-backup (KC013: one finding per key store, not per pair)' },
+    { shape: 'mesh', sizes: QUICK ? [200] : [600, 1200], what: 'roles that each trust the account and may sts:AssumeRole on * (one hub, not n² edges)' },
+    { shape: 'tfjson', sizes: QUICK ? [500] : [2000, 8000], what: 'hand-written *.tf.json files in one folder, merged into one stack' },
+  ];
+  log(`B5 shapes ${items.map((i) => `${i.shape}=${i.sizes.join(',')}`).join(' ')}`);
+  const dir = mkdtempSync(join(tmpdir(), 'kc-bench-shapes-'));
+  const out: Json = {};
+  try {
+    for (const item of items) {
+      const points: { n: number; s: Series }[] = [];
+      const perSize: Json[] = [];
+      for (const n of item.sizes) {
+        const prev = points[points.length - 1];
+        // Projected pessimistically (quadratic) from the smaller size: these shapes were.
+        const projected = prev ? (prev.s.wallMs / 1000) * (n / prev.n) ** 2 : 0;
+        if (projected > remainingS() - 30) {
+          perSize.push({ n, skipped: `projected ${Math.round(projected)} s (quadratic) exceeds the remaining budget of ${Math.round(remainingS())} s` });
+          rows.push({ bench: 'B5', item: `${item.shape} n=${n}`, note: `skipped: projected ${Math.round(projected)} s` });
+          continue;
+        }
+        const sub = join(dir, `${item.shape}-${n}`);
+        const gen = spawnSync(process.execPath, [join(js, 'bench', 'gen-shapes.js'), item.shape, sub, String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        if (gen.status !== 0) throw new Error(`gen-shapes failed: ${gen.stderr}`);
+        const info = JSON.parse(gen.stdout) as { resources: number; files: number; bytes: number; path: string };
+        const spec = node(js, 'bench/children/check.js', [info.path, '--format', 'json'], { timeoutMs: Math.max(60, remainingS() - 30) * 1000 });
+        let first;
+        try {
+          first = await runOnce(spec);
+        } catch (e) {
+          const why = `check did not finish within the remaining budget (${Math.round(remainingS())} s left)`;
+          perSize.push({ n, skipped: why, error: String(e).slice(0, 300) });
+          rows.push({ bench: 'B5', item: `${item.shape} n=${n}`, note: why });
+          break;
+        }
+        const samples = [first];
+        const perRun = first.wallMs / 1000;
+        if (!QUICK && perRun * (RUNS - 1) < remainingS() * 0.25) for (let i = 1; i < RUNS; i++) samples.push(await runOnce(spec));
+        const { series } = await import('./harness/measure');
+        const s = series(samples);
+        points.push({ n, s });
+        const chars = s.field('outputChars');
+        perSize.push({ n, resources: info.resources, files: info.files, bytes: info.bytes, ...summary(s, ['workMs', 'readMs', 'modelMs', 'rulesMs', 'renderMs', 'exitCode', 'outputChars']) });
+        rows.push({
+          bench: 'B5',
+          item: `${item.shape} n=${n}: key-custody check`,
+          wallMs: s.wallMs,
+          rssMb: s.rssMb,
+          ratio: chars / info.resources,
+          ratioOf: 'output chars per resource',
+          note: samples.length < RUNS && !QUICK ? `measured ${samples.length}x (budget)` : undefined,
+        });
+      }
+      const exponents =
+        points.length >= 2
+          ? { work: r3(logLogSlope(points.map((p) => ({ x: p.n, y: p.s.field('workMs') })))), output: r3(logLogSlope(points.map((p) => ({ x: p.n, y: p.s.field('outputChars') })))) }
+          : undefined;
+      out[item.shape] = { what: item.what, perSize, exponents };
+      if (exponents) {
+        rows.push({
+          bench: 'B5',
+          item: `${item.shape} growth exponent (check work, n=${points.map((p) => p.n).join(',')})`,
+          ratio: exponents.work,
+          ratioOf: 'log-log slope',
+          target: '~1 (linear)',
+          verdict: verdict(exponents.work <= 1.15 && exponents.output <= 1.15),
+          note: `output ${exponents.output}`,
+        });
+      }
+    }
+    results.B5 = { what: 'key-custody check --format json on generated Terraform JSON (bench/gen-shapes.ts): one fresh process per run', ...out };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function table(): string {
   const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
@@ -487,7 +570,7 @@ async function main(): Promise<void> {
     cpSync(override, join(build.out, 'lib'), { recursive: true });
     log(`lib replaced by ${override} (BENCH_LIB_OVERRIDE)`);
   }
-  const only = (process.env.BENCH_ONLY ?? 'B2,B1,B3,B4').split(',');
+  const only = (process.env.BENCH_ONLY ?? 'B2,B1,B3,B4,B5').split(',');
   const errors: Json = {};
   try {
     for (const [id, fn] of [
@@ -495,6 +578,7 @@ async function main(): Promise<void> {
       ['B1', b1],
       ['B3', b3],
       ['B4', b4],
+      ['B5', b5],
     ] as const) {
       if (!only.includes(id)) continue;
       try {

@@ -3,6 +3,7 @@ import type { CustodyModel, Store, TfResource } from '../model/types';
 import { resourceTags } from '../model/views/tags';
 import { TAG_ROLE } from '../policy/tags';
 import { bucketIdentity, compareIdentities, describeAt, sideOf, storeIdentity, type CustodySide, type StoreIdentity } from './custody-helpers';
+import { foldPerSubject, type PairFinding } from './fold';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 /** Something that puts DB backups or key copies into a bucket: a store, or an object tagged with a role. */
@@ -82,6 +83,7 @@ export const rule: CustodyRule = {
     const out: RuleViolation[] = [];
     const list = holders(model);
     const reported = new Set<string>();
+    const pairs: PairFinding[] = [];
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {
         const a = list[i];
@@ -119,9 +121,11 @@ export const rule: CustodyRule = {
               ? `use literal bucket names, or add \`lifecycle { precondition { condition = <this bucket> != <the other bucket> } }\` so terraform plan fails when they are equal`
               : `use literal, distinct bucket names, or bucket prefixes where neither is a prefix of the other (e.g. "<app>-key-" and "<app>-db-")`;
         }
-        out.push(violationAt(s.resource, message, fix));
+        pairs.push({ violation: violationAt(s.resource, message, fix), other });
       }
     }
+    // One finding per pair grows with their product (every key bucket against every DB bucket of one prefix).
+    out.push(...foldPerSubject(pairs));
 
     // A resource the manifest adopts with one role while it is tagged with the other.
     for (const m of model.manifests) {

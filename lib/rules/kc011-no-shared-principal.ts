@@ -32,12 +32,14 @@ export function describeReach(sa: StoreAccess): string {
   return `${levels.join('/')} ${sa.store.role} store ${sa.store.address} (stack ${sa.store.stack}) via ${via}`;
 }
 
+/** Stores named in an "it also reaches" tail; the rest are counted, so a line stays short at any scale. */
+export const MORE_LISTED = 5;
+
 function more(list: readonly StoreAccess[], what: string): string {
   if (list.length <= 1) return '';
-  return `; it also reaches ${list.length - 1} more ${what} (${list
-    .slice(1)
-    .map((s) => `${s.store.address} (stack ${s.store.stack})`)
-    .join(', ')})`;
+  const named = list.slice(1, 1 + MORE_LISTED).map((s) => `${s.store.address} (stack ${s.store.stack})`);
+  const left = list.length - 1 - named.length;
+  return `; it also reaches ${list.length - 1} more ${what} (${named.join(', ')}${left > 0 ? `, and ${left} more` : ''})`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { mayBeSameAccount } from '../model/iam/accounts';
 import type { CustodyModel, Grant, Principal, Store } from '../model/types';
+import { foldPerSubject, type PairFinding } from './fold';
 import type { CustodyRule, RuleViolation } from './rule';
 
 const KEY_ROLES: ReadonlySet<string> = new Set(['key-backup', 'key-store']);
@@ -49,19 +50,22 @@ export const rule: CustodyRule = {
     const out: RuleViolation[] = [];
     const dbBuckets = model.stores.filter((s) => s.kind === 's3' && s.role === 'db-backup');
     const keyBuckets = model.stores.filter((s) => s.kind === 's3' && s.role === 'key-backup');
+    const pairs: PairFinding[] = [];
     for (const kb of keyBuckets) {
       for (const db of dbBuckets) {
         if (!sameKey(kb, db)) continue;
         const k = keyLabel(kb.settings.kmsKey as string);
-        out.push({
+        pairs.push({ other: `db-backup bucket ${db.address} (stack ${db.stack})`, violation: {
           stack: kb.stack,
           address: kb.address,
           message: `key-backup bucket ${kb.address} (stack ${kb.stack}) and db-backup bucket ${db.address} (stack ${db.stack}) both encrypt with KMS key ${k}`,
           fix: `create a separate customer-managed KMS key for ${kb.address} and point its SSE-KMS configuration (kms_master_key_id) at it, so that ${k} serves the DB backups only`,
           location: kb.resource.location,
-        });
+        } });
       }
     }
+    // One finding per pair grows with their product (every key bucket against every DB bucket on one key).
+    out.push(...foldPerSubject(pairs));
 
     const sides = new Map<string, { db?: Grant; key?: Grant }>();
     for (const g of model.grants) {

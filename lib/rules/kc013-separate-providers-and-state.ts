@@ -1,5 +1,6 @@
 import type { CustodyModel, Store, TfDocument } from '../model/types';
 import { describeAt, sideOf, stateLocation } from './custody-helpers';
+import { OTHERS_NAMED, PAIRS_ALONE } from './fold';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 function docOf(model: CustodyModel, stack: string): TfDocument | undefined {
@@ -45,6 +46,43 @@ function sharedBy(model: CustodyModel, k: Store, d: Store): { reasons: string[];
   return { reasons, fixes };
 }
 
+/** Up to PAIRS_ALONE DB stores per key store, each pair is its own finding; above, one finding per key store. */
+export { PAIRS_ALONE };
+/** An aggregated finding shows this many groups of DB stores (by what they share) ... */
+export const GROUPS_SHOWN = 3;
+/** ... and names this many DB stores per group; the rest are counted. */
+export const STORES_NAMED = OTHERS_NAMED;
+
+type Shared = { reasons: string[]; fixes: string[] };
+
+/**
+ * One finding for a key store managed together with many DB stores: one per pair grows with
+ * their product (62,500 warnings at 250 + 250 buckets). The DB stores are grouped by what
+ * they share, the first groups shown with a few stores named, and every store counted.
+ */
+function aggregated(model: CustodyModel, k: Store, hits: readonly { store: Store; found: Shared }[]): RuleViolation {
+  const groups = new Map<string, { stores: Store[]; found: Shared }>();
+  for (const { store, found } of hits) {
+    const key = found.reasons.join('; ');
+    const g = groups.get(key);
+    if (g) g.stores.push(store);
+    else groups.set(key, { stores: [store], found });
+  }
+  const all = [...groups.values()];
+  const shown = all.slice(0, GROUPS_SHOWN);
+  const named = (stores: readonly Store[]) => {
+    const names = stores.slice(0, STORES_NAMED).map((d) => describeAt(model, d.stack, d.address));
+    const left = stores.length - names.length;
+    return left > 0 ? `${names.join(', ')} and ${left} more` : names.join(', ');
+  };
+  const parts = shown.map((g) => `[${named(g.stores)}] ${g.found.reasons.join('; ')}`);
+  const hidden = all.slice(GROUPS_SHOWN).reduce((n, g) => n + g.stores.length, 0);
+  if (hidden > 0) parts.push(`[and ${hidden} more db-backup ${hidden === 1 ? 'store that shares' : 'stores that share'} a provider identity or state with it in other ways, not listed]`);
+  const fixes = [...new Set(shown.flatMap((g) => g.found.fixes))];
+  if (hidden > 0) fixes.push('do the same for the DB stores not listed');
+  return violationAt(k.resource, `is a ${k.role} store managed together with ${hits.length} db-backup stores: ${parts.join(' ')}`, fixes.join('; '));
+}
+
 export const rule: CustodyRule = {
   id: 'KC013',
   title: 'Key custody and DB backups are managed through different provider configurations and state backends',
@@ -77,6 +115,10 @@ export const rule: CustodyRule = {
       if (!perGroup) shared.set(signature(k), (perGroup = [...dbGroups.values()].map((g) => sharedBy(model, k, g[0].store))));
       const hits = [...dbGroups.values()].flatMap((g, i) => (perGroup[i].reasons.length > 0 ? g.map((d) => ({ ...d, found: perGroup[i] })) : []));
       hits.sort((a, b) => a.index - b.index);
+      if (hits.length > PAIRS_ALONE) {
+        out.push(aggregated(model, k, hits));
+        continue;
+      }
       for (const { store: d, found } of hits) {
         const { reasons, fixes } = found;
         out.push(

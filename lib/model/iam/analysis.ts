@@ -10,7 +10,8 @@
  *
  * Cost: policies are parsed once, statements are indexed per principal by the few actions
  * that matter, and resource matches are cached per (statement, target). The work is
- * principals × stores × matching statements plus one BFS per principal over role edges.
+ * principals × stores × matching statements plus one walk per principal over role edges, in
+ * which a wildcard mesh of roles is one hub (role-graph.ts), so a walk costs what it finds.
  */
 import type { ModelContext } from '../context';
 import type { Access, Grant, KmsKey, Store, TfResource } from '../types';
@@ -38,7 +39,8 @@ export function computeAccess(
  * One analysis is one object built up in layers, a file each, every layer owning its own
  * state: base (inputs, unknowns) → targets → policies → principals → conditions →
  * identity-policies → resource-policies → trust → evaluation → this class (the run order
- * and the role-chain BFS). A layer calls only itself and the layers below it.
+ * and the grants per principal; the role-chain walk itself is role-graph.ts, which trust fills). A
+ * layer calls only itself and the layers below it.
  */
 class AccessAnalysis extends Evaluation {
   run(): AccessResult {
@@ -69,42 +71,9 @@ class AccessAnalysis extends Evaluation {
     const blockedGrants: Grant[] = [];
     for (const rec of this.principals.values()) {
       const pid = rec.p.id;
-      const seen = new Set<string>();
-      const seenBlocked = new Set<string>();
-      const emit = (d: Both, chain: string) => {
-        for (const [store, byAccess] of d.access) {
-          for (const [a, via] of byAccess) {
-            const k = `${store}|${a}`;
-            if (seen.has(k)) continue;
-            seen.add(k);
-            grants.push({ principal: pid, store, access: a, via: chain + via });
-          }
-        }
-        for (const [store, byAccess] of d.blocked) {
-          for (const [a, via] of byAccess) {
-            const k = `${store}|${a}`;
-            if (seenBlocked.has(k)) continue;
-            seenBlocked.add(k);
-            blockedGrants.push({ principal: pid, store, access: a, via: chain + via });
-          }
-        }
-      };
-      emit(both(pid), '');
-      // BFS over role edges; the first (shortest) chain to each role wins.
-      const visited = new Set<string>([pid]);
-      let frontier: { id: string; chain: string }[] = [{ id: pid, chain: '' }];
-      while (frontier.length) {
-        const next: { id: string; chain: string }[] = [];
-        for (const f of frontier) {
-          for (const e of this.edges.get(f.id) ?? []) {
-            if (visited.has(e.to)) continue;
-            visited.add(e.to);
-            const chain = `${f.chain}${this.stackNote(e.via, e.to, rec.p.stack)} → `;
-            emit(both(e.to), chain);
-            next.push({ id: e.to, chain });
-          }
-        }
-        frontier = next;
+      // Breadth-first over the roles it may assume (role-graph.ts); the first (shortest) chain to each access wins.
+      for (const r of this.roles.reach(pid, both, (via, role) => this.stackNote(via, role, rec.p.stack))) {
+        (r.blocked ? blockedGrants : grants).push({ principal: pid, store: r.store, access: r.access, via: r.via });
       }
     }
     // What is granted through another path is not blocked.

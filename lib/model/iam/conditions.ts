@@ -65,6 +65,11 @@ export abstract class Conditions extends Principals {
     return true;
   }
 
+  /** Whether an Allow's conditions narrow nothing by principal, so that it admits every principal alike. */
+  protected admitsEveryPrincipal(st: Stmt): boolean {
+    return !st.s.conditions.some((c) => PRINCIPAL_VARS.has(c.variable.toLowerCase()));
+  }
+
   private inListDefinitely(stack: string, values: readonly string[], rec: PrincipalRec): boolean {
     for (const v of values) {
       const sr = v.includes('${') ? singleRef(v) : undefined;

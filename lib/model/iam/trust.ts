@@ -5,16 +5,15 @@ import { STS_ASSUME } from '../../policy/perms';
 import { mayBeSameAccount } from './accounts';
 import type { PrincipalRec, Stmt, Target } from './types';
 import { ResourcePolicies } from './resource-policies';
+import { OpenHubs } from './open-hubs';
+import { RoleGraph } from './role-graph';
 
 export abstract class Trust extends ResourcePolicies {
-  /** Role assumption edges: from principal id → [{ to, via }]. */
-  protected readonly edges = new Map<string, { to: string; via: string }[]>();
+  /** Role assumption: edges from a principal to a role, and links to hubs of open roles (role-graph.ts). */
+  protected readonly roles = new RoleGraph();
 
   private addEdge(from: string, to: string, via: string): void {
-    if (from === to) return;
-    let list = this.edges.get(from);
-    if (!list) this.edges.set(from, (list = []));
-    if (!list.some((e) => e.to === to)) list.push({ to, via });
+    this.roles.addEdge(from, to, via);
   }
 
   protected collectTrust(): void {
@@ -53,12 +52,18 @@ export abstract class Trust extends ResourcePolicies {
       if (l) l.push(o);
       else openByRole.set(o.role.p.id, [o]);
     }
+    const hubs = new OpenHubs(this.roles, open, (o) => this.admitsEveryPrincipal(o.stmt) && !trustDenies.get(o.role.p.id)?.length);
     for (const [pid, allow] of this.allowIdx) {
       const entries = allow.get(STS_ASSUME);
       if (!entries?.length) continue;
       const from = this.principals.get(pid);
       if (!from) continue;
       const denied = this.denyIdx.get(pid)?.get(STS_ASSUME) ?? [];
+      // The wildcard mesh: an unconditional sts:AssumeRole on every role links to the hub of the
+      // open roles of the principal's account instead of to each; only the other open roles
+      // (principal conditions, trust denies) are weighed one by one.
+      const uniform = !denied.length && this.matchesEveryRole(entries[0].stmt, hubs.uniform);
+      if (uniform) hubs.link(pid, from.p.account, entries[0].via);
       // Only the roles the statements can name, unless one of them is a wildcard.
       let candidates: typeof open = [];
       const named = new Set<string>();
@@ -71,7 +76,7 @@ export abstract class Trust extends ResourcePolicies {
         }
         for (const id of c) named.add(id);
       }
-      if (all) candidates = open;
+      if (all) candidates = uniform ? hubs.other : open;
       else for (const id of named) candidates.push(...(openByRole.get(id) ?? []));
       for (const o of candidates) {
         if (o.role.p.id === pid) continue;
@@ -84,6 +89,20 @@ export abstract class Trust extends ResourcePolicies {
         if (e) this.addEdge(pid, o.role.p.id, `assumes ${o.role.p.address} (${e.via})`);
       }
     }
+  }
+
+  /** Resource lists (with their stack when they hold references) that match every role of the hubs. */
+  private readonly everyRole = new Map<string, boolean>();
+
+  /** Whether an sts:AssumeRole statement may name any role, and names each of `roles` (memoized by its text). */
+  private matchesEveryRole(st: Stmt, roles: readonly { readonly target: Target }[]): boolean {
+    if (this.assumeCandidates(st) !== 'all') return false;
+    const { resources, notResources } = st.s;
+    if (resources.includes('*') || (resources.length === 0 && !notResources?.length)) return true;
+    const k = JSON.stringify([resources.some((r) => r.includes('${')) ? st.stack : '', resources, notResources ?? []]);
+    let ok = this.everyRole.get(k);
+    if (ok === undefined) this.everyRole.set(k, (ok = roles.every((o) => this.resMatch(st, o.target, 'any', false))));
+    return ok;
   }
 
   /** Role ids an sts:AssumeRole statement can name, or 'all' when it may name any role. */
