@@ -34,12 +34,12 @@ function importedFloors(file: string, text: string): string[] {
 /** What each floor may import; anything else is an upward or sideways dependency. */
 const ALLOWED: Record<string, readonly string[]> = {
   policy: [],
-  profiles: [],
+  profiles: ['policy'],
   model: ['policy'],
   rules: ['model', 'policy'],
   report: ['model', 'policy', 'rules'],
   synth: ['model', 'policy', 'report', 'rules'],
-  keyfile: ['profiles'],
+  keyfile: ['policy', 'profiles'],
   constructs: ['model', 'policy', 'profiles', 'rules', 'synth'],
   cli: ['keyfile', 'model', 'policy', 'profiles', 'report', 'rules'],
 };

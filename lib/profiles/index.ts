@@ -1,4 +1,5 @@
 import type { AppProfile } from './app-profile';
+import { looksLikeKeyMaterial, REDACTED } from '../policy/key-material';
 
 export * from './app-profile';
 
@@ -122,7 +123,7 @@ export interface GenericProfileOptions {
 /** A profile for an app that reads its key from the file a `*_FILE` variable names. */
 export function genericProfile(o: GenericProfileOptions): AppProfile {
   if (!/^[A-Z][A-Z0-9_]*_FILE$/.test(o.fileVariable)) {
-    throw new Error(`genericProfile: fileVariable "${o.fileVariable}" must be an upper-case variable ending in _FILE, e.g. "MYAPP_MASTER_KEY_FILE"`);
+    throw new Error(`genericProfile: fileVariable "${shown(o.fileVariable)}" must be an upper-case variable ending in _FILE, e.g. "MYAPP_MASTER_KEY_FILE"`);
   }
   return {
     name: o.name,
@@ -156,7 +157,15 @@ export const BUILT_IN_PROFILES: Readonly<Record<string, AppProfile>> = Object.fr
 export function profileNamed(name: string): AppProfile {
   const p = BUILT_IN_PROFILES[name];
   if (!p) {
-    throw new Error(`unknown app profile "${name}": use one of ${Object.keys(BUILT_IN_PROFILES).join(', ')}, or genericProfile({ name, fileVariable })`);
+    throw new Error(`unknown app profile "${shown(name)}": use one of ${Object.keys(BUILT_IN_PROFILES).join(', ')}, or genericProfile({ name, fileVariable })`);
   }
   return p;
 }
+
+/** A value for an error message: a key pasted in by mistake is never printed, nor a raw control character. */
+function shown(value: unknown): string {
+  const text = String(value);
+  // eslint-disable-next-line no-control-regex
+  return looksLikeKeyMaterial(text) ? REDACTED : text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
