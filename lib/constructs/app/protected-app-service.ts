@@ -1,4 +1,4 @@
-import { Service } from '@cdktf/provider-docker/lib/service';
+import type { Service } from '@cdktf/provider-docker/lib/service';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { missingOldSwarmSecret, namesNoImage } from '../errors';
@@ -6,6 +6,7 @@ import type { MasterKey } from '../key/master-key';
 import { serviceSchema } from '../props';
 import { KeyFileCheck } from './key-file-check';
 import { appLabels, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
+import { dockerService } from '../lazy-providers';
 
 /**
  * A Swarm secret created out of band from the host file (`docker secret create
@@ -129,7 +130,7 @@ export class ProtectedAppService extends Construct {
     }
 
     const labels = appLabels(key, p.labels);
-    this.service = new Service(this, 'Service', {
+    this.service = new (dockerService())(this, 'Service', {
       provider: p.provider,
       name: p.name ?? key.app,
       labels,

@@ -1,4 +1,4 @@
-import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
+import type { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { CustodyManifest } from '../manifest/custody-manifest';
@@ -8,6 +8,7 @@ import { registerForCoupling, type RetentionFacts } from './coupling';
 import { guardLifecycle, planTimeGuards } from './guards';
 import { slug } from './names';
 import { ROLE_DEFAULTS, type BackupBucketRole, type ICustodyBucket } from './types';
+import { dataAwsS3Bucket } from '../lazy-providers';
 
 /** Props of {@link AdoptedBackupBucket}. */
 export interface AdoptedBackupBucketProps {
@@ -69,7 +70,7 @@ export class AdoptedBackupBucket extends Construct implements ICustodyBucket {
     this.restorable = p.restorableDays;
     const logicalId = `adopted_${slug(role)}_${slug(id)}`;
     const guards = planTimeGuards(this, construct, role, p.bucketName, props.provider, p.otherCustodyBucket, props.distinctAccountFrom);
-    this.bucket = new DataAwsS3Bucket(this, 'Bucket', {
+    this.bucket = new (dataAwsS3Bucket())(this, 'Bucket', {
       provider: props.provider,
       bucket: p.bucketName,
       lifecycle: guardLifecycle(guards),

@@ -1,10 +1,8 @@
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
-import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
+import type { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import type { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
-import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
+import type { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -36,6 +34,7 @@ import { registerForCoupling, type RetentionFacts } from './coupling';
 import { guardLifecycle, planTimeGuards } from './guards';
 import { ACCOUNT_ID, defaultPrefix, IAM_ARN } from './names';
 import { ROLE_DEFAULTS, type BackupBucketRole, type ICustodyBucket, type ObjectLockMode } from './types';
+import { dataAwsCallerIdentity, dataAwsIamSessionContext, iamAccessKey, iamUser, iamUserPolicy } from '../lazy-providers';
 
 /** Who may assume a role the construct creates. */
 export interface CustodyRoleTrust {
@@ -303,7 +302,7 @@ export abstract class CustodyBucket extends Construct implements ICustodyBucket 
     // Plan-time look-ups only for what the props leave open: with accountId and admins
     // given, the stack plans without calling AWS.
     let caller: DataAwsCallerIdentity | undefined;
-    const callerIdentity = () => (caller ??= new DataAwsCallerIdentity(this, 'Caller', { provider }));
+    const callerIdentity = () => (caller ??= new (dataAwsCallerIdentity())(this, 'Caller', { provider }));
     const account = p.accountId ?? callerIdentity().accountId;
     const accountRoot = `arn:${this.partition}:iam::${account}:root`;
     if (p.admins) {
@@ -311,7 +310,7 @@ export abstract class CustodyBucket extends Construct implements ICustodyBucket 
     } else {
       // Without the deployer in the allow-list, the deny-all-but statement would lock
       // Terraform itself out of the bucket after the first apply.
-      const session = new DataAwsIamSessionContext(this, 'Deployer', { provider, arn: callerIdentity().arn });
+      const session = new (dataAwsIamSessionContext())(this, 'Deployer', { provider, arn: callerIdentity().arn });
       this.admins = [accountRoot, session.issuerArn];
     }
 
@@ -404,13 +403,13 @@ export abstract class CustodyBucket extends Construct implements ICustodyBucket 
     this.readers.push(this.restoreArn);
 
     if (p.writerAccessKey) {
-      this.writerUser = new IamUser(this, 'WriterUser', {
+      this.writerUser = new (iamUser())(this, 'WriterUser', {
         provider,
         name: defaultPrefix(p.app, p.key, `${d.prefixSuffix}-writer`, 64).replace(/-$/, ''),
         tags: { ...tags, 'custody:access': 'writer' },
       });
-      new IamUserPolicy(this, 'WriterUserPolicy', { provider, user: this.writerUser.name, name: 'custody-writer', policy: this.writerPolicy(multipart) });
-      this.writerAccessKey = new IamAccessKey(this, 'WriterAccessKey', { provider, user: this.writerUser.name, pgpKey: p.writerAccessKey.pgpKey });
+      new (iamUserPolicy())(this, 'WriterUserPolicy', { provider, user: this.writerUser.name, name: 'custody-writer', policy: this.writerPolicy(multipart) });
+      this.writerAccessKey = new (iamAccessKey())(this, 'WriterAccessKey', { provider, user: this.writerUser.name, pgpKey: p.writerAccessKey.pgpKey });
       this.writers.push(this.writerUser.arn);
     }
 

@@ -1,9 +1,9 @@
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { Fn, Op, ref, TerraformStack, Token, type Postcondition, type Precondition, type TerraformProvider } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
 import { distinctAccountFromOtherStack, sameCustodyBucket } from '../errors';
 import { bareBucketName } from './names';
 import type { BackupBucketRole } from './types';
+import { dataAwsCallerIdentity } from '../lazy-providers';
 
 // Plan-time preconditions shared by managed and adopted buckets.
 
@@ -71,8 +71,8 @@ export function planTimeGuards(
   }
   if (distinctAccountFrom) {
     assertSameStack(scope, construct, distinctAccountFrom);
-    const mine = new DataAwsCallerIdentity(scope, 'GuardIdentity', { provider });
-    const theirs = new DataAwsCallerIdentity(scope, 'OtherGuardIdentity', { provider: distinctAccountFrom });
+    const mine = new (dataAwsCallerIdentity())(scope, 'GuardIdentity', { provider });
+    const theirs = new (dataAwsCallerIdentity())(scope, 'OtherGuardIdentity', { provider: distinctAccountFrom });
     precondition.push({
       condition: Op.neq(mine.accountId, theirs.accountId),
       errorMessage:

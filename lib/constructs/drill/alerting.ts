@@ -5,13 +5,13 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AppProfile } from '../../profiles';
 import { DRILL_METRIC_DIMENSION, DRILL_METRIC_NAME, DRILL_METRIC_NAMESPACE, DRILL_RUNBOOK_FILE } from './names';
 import type { ParsedDrillProps } from './props';
 import { addDays, formatDate, parseDate } from '../../policy/dates';
+import { snsTopicSubscription } from '../lazy-providers';
 
 /** The drill's AWS resources: reminder, dead man's switch, P1 alarm, and the recorder's policy. */
 export interface DrillAlerting {
@@ -56,7 +56,7 @@ export function createAlerting(p: ParsedDrillProps, inputs: AlertingInputs): Dri
   const groupName = `${prefix}-${key.keyId}`.slice(0, 64);
   const topic = new SnsTopic(a, 'Topic', { provider: awsProvider, name: `${prefix}-${key.keyId}-${drillId}`.slice(0, 256), tags });
   for (const [i, s] of (p.subscribers ?? []).entries()) {
-    new SnsTopicSubscription(a, `Subscriber${i}`, { provider: awsProvider, topicArn: topic.arn, protocol: s.protocol, endpoint: s.endpoint });
+    new (snsTopicSubscription())(a, `Subscriber${i}`, { provider: awsProvider, topicArn: topic.arn, protocol: s.protocol, endpoint: s.endpoint });
   }
   const scheduleGroup = new SchedulerScheduleGroup(a, 'Group', { provider: awsProvider, name: groupName, tags });
   const schedulerTrust = JSON.stringify({

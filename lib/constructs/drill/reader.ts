@@ -1,4 +1,3 @@
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -9,6 +8,7 @@ import { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
 import type { MasterKey } from '../key/master-key';
 import { custodyTags } from './names';
 import type { ParsedDrillProps } from './props';
+import { dataAwsCallerIdentity } from '../lazy-providers';
 
 /** The identity policy of a read-only reader of one bucket. */
 function readerPolicy(bucket: CustodyBucket): string {
@@ -36,7 +36,7 @@ export class DrillReader extends Construct {
     const provider = b.bucket.provider;
     let principals = props.trust?.principals.map((x) => (/^\d{12}$/.test(x) ? `arn:aws:iam::${x}:root` : x));
     if (!principals) {
-      const caller = new DataAwsCallerIdentity(this, 'Account', { provider });
+      const caller = new (dataAwsCallerIdentity())(this, 'Account', { provider });
       principals = [`arn:aws:iam::${caller.accountId}:root`];
     }
     const statement: Record<string, unknown> = { Sid: 'AssumeForDrill', Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' };

@@ -1,6 +1,7 @@
-import { DataAwsS3Objects } from '@cdktf/provider-aws/lib/data-aws-s3-objects';
+import type { DataAwsS3Objects } from '@cdktf/provider-aws/lib/data-aws-s3-objects';
 import type { TerraformProvider, TerraformResource } from 'cdktf';
 import type { MasterKey } from './master-key';
+import { dataAwsS3Objects } from '../lazy-providers';
 
 // The copies and older generations a MasterKey declares, and the plan-time check of a
 // generation's offsite backup.
@@ -108,7 +109,7 @@ export interface PreviousKeyGeneration {
  * scope (`OffsiteBackupG<n>` under the MasterKey, as it always was).
  */
 export function offsiteCheck(key: MasterKey, v: NonNullable<OffsiteBackupProps['verify']>, generation: number): DataAwsS3Objects {
-  const objects = new DataAwsS3Objects(key, `OffsiteBackupG${generation}`, {
+  const objects = new (dataAwsS3Objects())(key, `OffsiteBackupG${generation}`, {
     provider: v.provider,
     bucket: v.bucket,
     prefix: v.key,

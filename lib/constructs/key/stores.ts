@@ -1,14 +1,14 @@
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import type { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import type { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import type { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import type { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Fn, Lazy, Token } from 'cdktf';
 import { HOT_COPY_KMS_READ_ACTIONS, HOT_COPY_KMS_WRITE_ACTIONS, KMS_ADMIN_ACTIONS, SECRET_READ_ACTIONS, SECRET_VALUE_ACTION } from '../../policy/perms';
 import type { EphemeralKeyInput } from './ephemeral-key-input';
 import type { SecretsManagerHotCopy, SsmHotCopy } from './hot-copy';
 import type { MasterKey } from './master-key';
+import { dataAwsRegion, secretsmanagerSecret, secretsmanagerSecretPolicy, secretsmanagerSecretVersion, ssmParameter } from '../lazy-providers';
 
 // The cloud stores of a MasterKey's hot copy: a Secrets Manager secret or an SSM parameter,
 // each with a KMS key of its own. Plain functions, not constructs: every resource is created
@@ -76,7 +76,7 @@ function keyPolicy(readers: readonly string[], region: DataAwsRegion, service: '
 }
 
 function buildKms(key: MasterKey, readers: readonly string[], hot: SecretsManagerHotCopy | SsmHotCopy, service: 'secretsmanager' | 'ssm'): KmsKey {
-  const region = new DataAwsRegion(key, 'Region', { provider: hot.provider });
+  const region = new (dataAwsRegion())(key, 'Region', { provider: hot.provider });
   return new KmsKey(key, 'KmsKey', {
     provider: hot.provider,
     description: `${key.keyId}: encrypts the ${key.app} master key hot copy (${service}) and nothing else`,
@@ -95,7 +95,7 @@ export function buildSecret(key: MasterKey, readers: readonly string[], hot: Sec
   storeName?: string;
 } {
   const kmsKey = buildKms(key, readers, hot, 'secretsmanager');
-  const secret = new SecretsmanagerSecret(key, 'Secret', {
+  const secret = new (secretsmanagerSecret())(key, 'Secret', {
     provider: hot.provider,
     name: hot.name,
     namePrefix: hot.name ? undefined : `${key.keyId}-`,
@@ -104,7 +104,7 @@ export function buildSecret(key: MasterKey, readers: readonly string[], hot: Sec
     recoveryWindowInDays: hot.recoveryWindowInDays ?? 30,
     tags: key.tags,
   });
-  new SecretsmanagerSecretPolicy(key, 'Policy', {
+  new (secretsmanagerSecretPolicy())(key, 'Policy', {
     provider: hot.provider,
     secretArn: secret.arn,
     blockPublicPolicy: true,
@@ -131,7 +131,7 @@ export function buildSecret(key: MasterKey, readers: readonly string[], hot: Sec
     })),
   });
   const version = hot.value
-    ? new SecretsmanagerSecretVersion(key, 'Value', {
+    ? new (secretsmanagerSecretVersion())(key, 'Value', {
         provider: hot.provider,
         secretId: secret.id,
         secretStringWo: hot.value.value,
@@ -145,7 +145,7 @@ export function buildSecret(key: MasterKey, readers: readonly string[], hot: Sec
 export function buildParameter(key: MasterKey, readers: readonly string[], hot: SsmHotCopy): { kmsKey: KmsKey; parameter: SsmParameter; storeName: string } {
   const kmsKey = buildKms(key, readers, hot, 'ssm');
   const value = hot.value as EphemeralKeyInput;
-  const parameter = new SsmParameter(key, 'Parameter', {
+  const parameter = new (ssmParameter())(key, 'Parameter', {
     provider: hot.provider,
     name: hot.name,
     type: 'SecureString',
