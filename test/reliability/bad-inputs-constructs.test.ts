@@ -264,7 +264,11 @@ describe('malformed drill schedules are refused', () => {
   it('valid rates in both numbers are accepted', () => {
     for (const schedule of ['rate(1 day)', 'rate(30 days)']) {
       const w = drillWorld({ drill: { schedule } });
-      w.cleanup();
+      try {
+        expect(w.drill?.schedule, schedule).toBe(schedule);
+      } finally {
+        w.cleanup();
+      }
     }
   });
 });
