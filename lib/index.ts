@@ -7,7 +7,7 @@ export { MasterKeyCustody, MasterKeyCustodyPart, type MasterKeyCustodyProps, typ
 export { MasterKey, type MasterKeyProps } from './constructs/key/master-key';
 export type { HotCopy, HostFileHotCopy, SecretsManagerHotCopy, SsmHotCopy } from './constructs/key/hot-copy';
 export type { KeyCopyDeclaration, OffsiteBackupProps, PreviousKeyGeneration } from './constructs/key/generations';
-export type { KeyGeneration, GenerationState } from './constructs/key/rotation';
+export type { KeyGeneration, GenerationState, KeyMount } from './constructs/key/rotation';
 export { EphemeralKeyInput, type EphemeralKeyInputProps } from './constructs/key/ephemeral-key-input';
 export { RotationRunbook, type RotationRunbookProps } from './constructs/key/rotation-runbook';
 export { ProtectedAppContainer, type ProtectedAppContainerProps } from './constructs/app/protected-app-container';

@@ -7,6 +7,7 @@ import type { MasterKey } from '../key/master-key';
 import { containerSchema } from '../props';
 import { KeyFileCheck } from './key-file-check';
 import { appLabels, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
+import type { KeyMount } from '../key/rotation';
 
 /** Props of {@link ProtectedAppContainer}. */
 export interface ProtectedAppContainerProps extends ProtectedAppCommonProps {
@@ -76,7 +77,7 @@ export class ProtectedAppContainer extends Construct {
    * The read-only key mounts: one, or during a Zitadel v5 rotation two (the new key at
    * {@link keyPath}, the old key at `<keyPath>-old`), with the generation each holds.
    */
-  public readonly keyMounts: readonly { readonly source: string; readonly target: string; readonly generation: number }[];
+  public readonly keyMounts: readonly KeyMount[];
 
   constructor(scope: Construct, id: string, props: ProtectedAppContainerProps) {
     super(scope, id);

@@ -7,6 +7,7 @@ import { serviceSchema } from '../props';
 import { KeyFileCheck } from './key-file-check';
 import { appLabels, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
 import { dockerService } from '../lazy-providers';
+import type { KeyMount } from '../key/rotation';
 
 /**
  * A Swarm secret created out of band from the host file (`docker secret create
@@ -100,7 +101,7 @@ export class ProtectedAppService extends Construct {
   /** Path of the key file inside the task. */
   public readonly keyPath: string;
   /** The key files the task gets (two during a Zitadel v5 rotation), with their generations. */
-  public readonly keyMounts: readonly { readonly source: string; readonly target: string; readonly generation: number }[];
+  public readonly keyMounts: readonly KeyMount[];
 
   constructor(scope: Construct, id: string, props: ProtectedAppServiceProps) {
     super(scope, id);

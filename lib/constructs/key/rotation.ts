@@ -44,10 +44,17 @@ export function hasOffsiteCopy(g: KeyGeneration): boolean {
   return g.offsiteObject !== undefined || g.copies.some((c) => c.offsite || c.medium === 's3');
 }
 
+/** One read-only key file mount: the host file, where the app sees it, and the generation it holds. */
+export interface KeyMount {
+  readonly source: string;
+  readonly target: string;
+  readonly generation: number;
+}
+
 /** What a container mounts and how it tells the app, for the current rotation state. */
 export interface SwitchOver {
   /** Mounts, each read-only, the key the app must use first. */
-  readonly mounts: readonly { readonly source: string; readonly target: string; readonly generation: number }[];
+  readonly mounts: readonly KeyMount[];
   /** Arguments appended after the command (flag profiles). */
   readonly command: readonly string[];
   /** Environment entries (variable profiles): paths only. */
