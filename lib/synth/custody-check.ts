@@ -4,7 +4,7 @@ import { App, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { buildModel } from '../model/build';
 import { loadTerraformJson } from '../model/load/cdktf-json';
-import { decodeJsonBytes, parseJsonFile } from '../model/load/json';
+import { parseWrittenTerraformJson } from '../model/load/json';
 import type { TfDocument } from '../model/types';
 import { blocking, formatFinding, runRules, type CheckResult, type EngineOptions } from '../rules/engine';
 import type { CustodyRule } from '../rules/rule';
@@ -90,8 +90,10 @@ export class KeyCustodyCheck {
       const folder = containedStackFolder(this.app.outdir, entry.workingDirectory);
       const file = resolve(this.app.outdir, entry.synthesizedStackPath);
       if (!folder || !isInside(folder, file) || !existsSync(file)) return [];
-      // The same reader as `key-custody check`: escape hatches can write any key, `__proto__` included.
-      return [loadTerraformJson(stack.node.id, parseJsonFile(decodeJsonBytes(readFileSync(file)), file), file)];
+      // cdktf has just written this file with JSON.stringify, so no key repeats; the merge and
+      // the prototype-free objects are those of `key-custody check`: escape hatches can write
+      // any key, `__proto__` included.
+      return [loadTerraformJson(stack.node.id, parseWrittenTerraformJson(readFileSync(file, 'utf8'), file), file)];
     });
   }
 
