@@ -112,6 +112,25 @@ describe('KC011 for principals named only by ARN', () => {
     expect(f[0].message).toContain('admin db-backup store aws_s3_bucket.db (stack s) via key policy aws_kms_key.db (statement KeyAdministrators)');
   });
 
+  it('flags an ARN that a key store secret policy exempts and the DB bucket policy exempts', () => {
+    const secretPolicy = policy({ Sid: 'ReadersOnly', Effect: 'Deny', NotPrincipal: { AWS: [ADMIN] }, Action: 'secretsmanager:*', Resource: '*' });
+    const m = both(
+      merge(
+        { aws_secretsmanager_secret: { hot: { name: 'hot', tags: { 'custody:role': 'key-store', 'custody:key': 'zitadel', 'custody:app': 'zitadel' } } } },
+        { aws_secretsmanager_secret_policy: { hot: { secret_arn: '${aws_secretsmanager_secret.hot.arn}', policy: secretPolicy } } },
+        { aws_s3_bucket_policy: { db: { bucket: '${aws_s3_bucket.db.id}', policy: policy(denyAllBut('db', ADMIN)) } } },
+      ),
+    );
+    const f = rule.check(m);
+    expect(f.map((x) => x.address)).toEqual([ADMIN]);
+    expect(f[0].message).toBe(
+      'can read/write/delete/admin key-store store aws_secretsmanager_secret.hot (stack s) via secret policy aws_secretsmanager_secret_policy.hot ' +
+        '(statement ReadersOnly) exempts it from its Deny; what its own policies allow is not in the configuration ' +
+        `and read/write/delete/admin db-backup store aws_s3_bucket.db (stack s) via ${EXEMPT_DB}; ` +
+        'one credential must never reach both a database backup and a copy of its master key',
+    );
+  });
+
   it('flags an adopted role (a data source, its policies elsewhere) exempt on both sides', () => {
     const ref = '${data.aws_iam_role.deployer.arn}';
     const m = model([
