@@ -137,6 +137,8 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
     principals,
     grants: dedupeGrants(grants),
     blockedGrants: dedupeGrants(access.blocked),
+    unseenGrants: dedupeGrants(access.unseen),
+    keyUses: access.keyUses,
     containers,
     manifests,
     copies,

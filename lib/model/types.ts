@@ -247,6 +247,24 @@ export interface Grant {
   readonly via: string;
 }
 
+/**
+ * What a key policy statement or a KMS grant lets a principal it names do with the KMS key
+ * of a store, beyond what the grants say (which only count decryption).
+ */
+export interface KeyUse {
+  readonly principal: string;
+  /** A store the key encrypts. */
+  readonly store: string;
+  /** `use`: encrypt, decrypt, make data keys; `admin`: change who may use the key (a key policy, a grant) or delete it. */
+  readonly kind: 'use' | 'admin';
+  /** The operations, lower case (`kms:encrypt`). */
+  readonly actions: readonly string[];
+  /** The key, e.g. `key aws_kms_key.k`. */
+  readonly key: string;
+  /** The statement or grant, e.g. `key policy aws_kms_key.k (statement Admins) on key aws_kms_key.k`. */
+  readonly via: string;
+}
+
 /** A KMS key. */
 export interface KmsKey {
   readonly id: string;
@@ -305,6 +323,14 @@ export interface CustodyModel {
    * or the account boundary blocks today (see AccessResult.blocked).
    */
   readonly blockedGrants: readonly Grant[];
+  /**
+   * Access of principals whose own policies are not in the configuration (ARNs it only
+   * names, adopted roles and users) to stores whose resource policy singles them out (allows
+   * them, or exempts them from a Deny), read as if their own policies allowed it.
+   */
+  readonly unseenGrants: readonly Grant[];
+  /** What key policies and KMS grants let the principals they name do with each store's key. */
+  readonly keyUses: readonly KeyUse[];
   readonly containers: readonly Container[];
   readonly manifests: readonly Manifest[];
   readonly copies: readonly KeyCopy[];

@@ -129,3 +129,21 @@ export const HOT_COPY_KMS_READ_ACTIONS: readonly string[] = ['kms:Decrypt'];
 export const SECRET_READ_ACTIONS: readonly string[] = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 /** The one action a secret's policy denies to everyone but its readers. */
 export const SECRET_VALUE_ACTION = 'secretsmanager:GetSecretValue';
+
+/**
+ * The KMS operations that use a key's material, as the access model compares actions (lower
+ * case): who holds any of them on a key-side key is a principal of the key side.
+ */
+export const KMS_USE_ACTIONS: readonly string[] = [
+  'kms:decrypt',
+  'kms:encrypt',
+  'kms:reencryptfrom',
+  'kms:reencryptto',
+  'kms:generatedatakey',
+  'kms:generatedatakeywithoutplaintext',
+  'kms:generatedatakeypair',
+  'kms:generatedatakeypairwithoutplaintext',
+];
+
+/** The KMS operations that decide who may use a key (a new key policy, a grant) or destroy it (lower case). */
+export const KMS_KEY_ADMIN_ACTIONS: readonly string[] = ['kms:putkeypolicy', 'kms:creategrant', 'kms:schedulekeydeletion'];

@@ -42,6 +42,16 @@ function more(list: readonly StoreAccess[], what: string): string {
   return `; it also reaches ${list.length - 1} more ${what} (${named.join(', ')}${left > 0 ? `, and ${left} more` : ''})`;
 }
 
+/** The fix when a bucket, secret or key policy names the principal itself (an exemption, a key administrator). */
+function namedFix(principal: string, k: StoreAccess, d: StoreAccess): string {
+  return (
+    `give the key side and the DB side separate deployer and admin roles: ${principal} may stay named in the policies of ` +
+    `${k.store.address} or of ${d.store.address}, not both; take it out of the other side's bucket policy exemption ` +
+    `(NotPrincipal or aws:PrincipalArn) and key policy (${k.access.values().next().value} / ${d.access.values().next().value}), ` +
+    'and name a role of that side there instead'
+  );
+}
+
 /**
  * KC011: custody separation of credentials. A principal that can reach a DB backup and a
  * key copy turns two independent secrets into one: whoever holds it holds everything.
@@ -59,7 +69,10 @@ export const rule: CustodyRule = {
     '(transitively), wildcard actions and resources, and bucket or secret policies, across stacks and accounts. An ' +
     'identity policy that names the other store (by reference or name, not a wildcard) is reported even while the ' +
     'store\'s bucket policy or the account boundary blocks it today: it is an attempt to cross custody lines, one ' +
-    'loosened bucket policy away from a real grant, and each enforcement layer must catch it on its own.',
+    'loosened bucket policy away from a real grant, and each enforcement layer must catch it on its own. A principal whose ' +
+    'own policies are not in the configuration (a deployer or admin role named only by its ARN, an adopted role) is ' +
+    'reported when both sides single it out: exempt from the deny-all of both bucket policies, or administrator of both ' +
+    'KMS keys (it may rewrite the key policy or grant itself the key).',
   fix:
     'Give the DB-backup job and the key-backup job separate principals, each allowed on its own store only; remove the broad ' +
     'policy (or narrow its Resource to one store), and make each bucket policy allow only its designated principals and deny everyone else.',
@@ -67,7 +80,13 @@ export const rule: CustodyRule = {
     const sides = new Map<string, { db: Grant[]; key: Grant[] }>();
     // Effective grants first, so a store's message names the path that works today; then the
     // grants an identity policy names but the store's side blocks (an attempt to cross).
-    for (const g of [...model.grants, ...model.blockedGrants]) {
+    // Then what a store's policy or key policy singles out a principal for, beyond its grants.
+    const keyAdmin = model.keyUses
+      .filter((u) => u.kind === 'admin')
+      .map((u): Grant => ({ principal: u.principal, store: u.store, access: 'admin', via: `${u.via} (${u.actions.join(', ')})` }));
+    const singledOut = [...model.unseenGrants, ...keyAdmin];
+    const named = new Set(singledOut.map((g) => `${g.principal}|${g.store}`));
+    for (const g of [...model.grants, ...model.blockedGrants, ...singledOut]) {
       if (!REACH.includes(g.access)) continue;
       const store = model.storeById(g.store);
       if (!store) continue;
@@ -91,8 +110,10 @@ export const rule: CustodyRule = {
         more(keys, 'key stores') +
         more(dbs, 'DB-backup stores') +
         '; one credential must never reach both a database backup and a copy of its master key';
-      const fix =
-        `give the DB-backup job and the key-backup job separate principals: ${p.address} may keep access to ` +
+      const singled = named.has(`${pid}|${k.store.id}`) || named.has(`${pid}|${d.store.id}`);
+      const fix = singled
+        ? namedFix(p.address, k, d)
+        : `give the DB-backup job and the key-backup job separate principals: ${p.address} may keep access to ` +
         `${k.store.address} or to ${d.store.address}, not both; remove or narrow what grants the other ` +
         `(${k.access.values().next().value} / ${d.access.values().next().value}), e.g. scope the policy's Resource to one bucket ` +
         'instead of a wildcard, drop the broad managed policy or group membership, or stop the principal from assuming the role; ' +

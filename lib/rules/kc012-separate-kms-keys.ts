@@ -42,10 +42,12 @@ export const rule: CustodyRule = {
     'A bucket policy separates who may fetch objects; the KMS key separates who may read them. When the DB-backup bucket and ' +
     'the key-backup bucket share a KMS key, or one principal may use both keys, the key policy no longer separates custody: ' +
     'anyone who can decrypt one can decrypt the other once they get hold of the objects (a replica, a misrouted copy, an ' +
-    'over-broad bucket policy). Each bucket gets its own customer-managed key whose key policy names only its own principals.',
+    'over-broad bucket policy). Each bucket gets its own customer-managed key whose key policy names only its own principals. ' +
+    'A key policy statement or KMS grant that lets a principal of the DB side use or administer the key of a key store is ' +
+    'reported as well, even when that principal cannot decrypt on its own side: the key-side key serves only its own side.',
   fix:
     'Give each bucket its own customer-managed KMS key (SSE-KMS with kms_master_key_id pointing at it) and let each key policy ' +
-    'and KMS grant allow kms:Decrypt only to the principals of its own bucket.',
+    'and KMS grant allow kms:Decrypt, and any other use of the key, only to the principals of its own bucket.',
   check(model: CustodyModel): RuleViolation[] {
     const out: RuleViolation[] = [];
     const dbBuckets = model.stores.filter((s) => s.kind === 's3' && s.role === 'db-backup');
@@ -97,6 +99,56 @@ export const rule: CustodyRule = {
         location: model.resource(p.stack, p.address)?.location,
       });
     }
+    out.push(...keySideUses(model, new Set(out.map((v) => v.address))));
     return out;
   },
 };
+
+/** Why a principal belongs to the DB side: the first of its access to a DB-backup store, its use of that store's key, its tag. */
+function dbSide(model: CustodyModel): Map<string, string> {
+  const why = new Map<string, string>();
+  const isDb = (store: string) => model.storeById(store)?.role === 'db-backup';
+  for (const g of [...model.grants, ...model.blockedGrants, ...model.unseenGrants]) {
+    const st = model.storeById(g.store);
+    if (st && isDb(g.store) && !why.has(g.principal)) why.set(g.principal, `can ${g.access} the ${storeLabel(st)} via ${g.via}`);
+  }
+  for (const u of model.keyUses) {
+    const st = model.storeById(u.store);
+    if (st && isDb(u.store) && !why.has(u.principal)) why.set(u.principal, `may use ${u.key} of the ${storeLabel(st)} via ${u.via}`);
+  }
+  for (const p of model.principals) if (p.role === 'db-backup' && !why.has(p.id)) why.set(p.id, 'is tagged custody:role=db-backup');
+  return why;
+}
+
+/**
+ * A key policy statement or KMS grant that lets a DB-side principal use (or administer) the
+ * key of a key-side store: the key then serves principals of both sides, whatever they can
+ * decrypt today. A key that also encrypts a DB-backup store is the shared-key finding instead.
+ */
+function keySideUses(model: CustodyModel, reported: ReadonlySet<string>): RuleViolation[] {
+  const why = dbSide(model);
+  const out: RuleViolation[] = [];
+  const done = new Set<string>(reported);
+  const onDbStore = new Set(model.keyUses.filter((u) => model.storeById(u.store)?.role === 'db-backup').map((u) => `${u.principal}|${u.key}`));
+  for (const u of model.keyUses) {
+    const ks = model.storeById(u.store);
+    const p = model.principalById(u.principal);
+    const side = why.get(u.principal);
+    if (!ks || !p || !side || !KEY_ROLES.has(ks.role) || done.has(p.address)) continue;
+    if (onDbStore.has(`${u.principal}|${u.key}`)) continue;
+    done.add(p.address);
+    const what = u.kind === 'admin' ? 'administer' : 'use';
+    out.push({
+      stack: p.stack,
+      address: p.address,
+      message:
+        `${principalLabel(p)} (stack ${p.stack}) ${side}, and ${u.via} lets it ${what} the key of the ${storeLabel(ks)} ` +
+        `(${u.actions.join(', ')}); a key-side KMS key must serve only the principals of its own store`,
+      fix:
+        `remove ${p.address} from ${u.via}: only the key side's own principals may use ${u.key}; a DB-side job that needs a ` +
+        'KMS key uses the DB-backup store\'s own key, and a job that needs both sides is two jobs with separate principals',
+      location: model.resource(p.stack, p.address)?.location,
+    });
+  }
+  return out;
+}

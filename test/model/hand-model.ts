@@ -50,6 +50,8 @@ export function hand(parts: Partial<Record<keyof CustodyModel, unknown>>): Custo
     principals: [],
     grants: [],
     blockedGrants: [],
+    unseenGrants: [],
+    keyUses: [],
     containers: [],
     manifests: [],
     copies: [],

@@ -120,6 +120,8 @@ export function fakeModel(): CustodyModel {
     principals,
     grants,
     blockedGrants: [],
+    unseenGrants: [],
+    keyUses: [],
     containers: [],
     manifests: [manifest],
     copies,

@@ -16,7 +16,7 @@
 import type { ModelContext } from '../context';
 import type { Access, Grant, KmsKey, Store, TfResource } from '../types';
 import type { AccessResult } from './types';
-import { Evaluation } from './evaluation';
+import { Unseen } from './unseen';
 
 /**
  * Compute every principal's effective access to every store.
@@ -38,11 +38,11 @@ export function computeAccess(
 /**
  * One analysis is one object built up in layers, a file each, every layer owning its own
  * state: base (inputs, unknowns) → targets → policies → principals → conditions →
- * identity-policies → resource-policies → trust → evaluation → this class (the run order
+ * identity-policies → resource-policies → trust → evaluation → unseen → this class (the run order
  * and the grants per principal; the role-chain walk itself is role-graph.ts, which trust fills). A
  * layer calls only itself and the layers below it.
  */
-class AccessAnalysis extends Evaluation {
+class AccessAnalysis extends Unseen {
   run(): AccessResult {
     this.collectPrincipals();
     this.collectGroups();
@@ -51,8 +51,10 @@ class AccessAnalysis extends Evaluation {
     this.collectStores();
     this.collectTrust();
     this.indexCandidates();
+    this.collectNamedPrincipals();
     const { grants, blocked } = this.effectiveGrants();
-    return { principals: [...this.principals.values()].map((r) => r.p), grants, blocked, unknowns: this.unknowns };
+    const unseen = this.unseenGrants(grants);
+    return { principals: [...this.principals.values()].map((r) => r.p), grants, blocked, unseen, keyUses: this.keyUses(), unknowns: this.unknowns };
   }
 
   private effectiveGrants(): { grants: Grant[]; blocked: Grant[] } {

@@ -1,6 +1,6 @@
 /** The shapes the access analysis passes between its layers: targets, statements, principal lists, keys, and its result. */
 import type { PolicyStatement } from '../policy';
-import type { Grant, Principal, TfResource, Unknown } from '../types';
+import type { Grant, KeyUse, Principal, TfResource, Unknown } from '../types';
 
 export type TargetKind = 's3' | 'secretsmanager' | 'ssm' | 'kms' | 'role' | 'user' | 'other';
 
@@ -88,6 +88,10 @@ export interface AccessResult {
    * loosened bucket policy away from a real grant: KC011 reports it too.
    */
   readonly blocked: Grant[];
+  /** See CustodyModel.unseenGrants. */
+  readonly unseen: Grant[];
+  /** See CustodyModel.keyUses. */
+  readonly keyUses: KeyUse[];
   /** Policies and references the analysis could not read exactly. */
   readonly unknowns: Unknown[];
 }

@@ -215,10 +215,10 @@ describe('odds and ends', () => {
     expect(open('222222222222')).toEqual([]);
   });
 
-  it('does not register principals while reading a condition', () => {
+  it('registers the role a condition names by ARN, not an account root or id (issue 17)', () => {
     const m = bp([get('*', { Condition: { ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::333333333333:root', 'arn:aws:iam::333333333333:role/x', '444444444444'] } } })]);
-    expect(ids(m)).toEqual(['s/aws_iam_user.u', 's/aws_iam_user.w']);
-    expect(grants(m)).toEqual([]);
+    expect(ids(m)).toEqual(['s/aws_iam_user.u', 's/aws_iam_user.w', 'external:arn:aws:iam::333333333333:role/x']);
+    expect(grants(m)).toEqual([`arn:aws:iam::333333333333:role/x aws_s3_bucket.k read | ${BP}`]);
   });
 
   it('labels policies and keys of another stack with the stack', () => {
