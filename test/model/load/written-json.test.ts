@@ -23,9 +23,9 @@ describe('parseWrittenTerraformJson', () => {
     const text = '{"resource":{"aws_s3_bucket":{"__proto__":{"bucket":"p"},"constructor":{"bucket":"c"}}}}';
     const out = parseWrittenTerraformJson(text, 'cdk.tf.json') as { resource: Record<string, Record<string, { bucket: string }>> };
     const buckets = out.resource.aws_s3_bucket;
-    expect(isDataObject(buckets) && isDataObject(buckets.constructor)).toBe(true);
+    expect(isDataObject(buckets) && isDataObject(buckets[String('constructor')])).toBe(true);
     expect(Object.keys(buckets)).toEqual(['__proto__', 'constructor']);
-    expect(buckets.constructor.bucket).toBe('c');
+    expect(buckets[String('constructor')].bucket).toBe('c');
     expect(out).toEqual(parseJsonFile(text, 'cdk.tf.json'));
   });
 
