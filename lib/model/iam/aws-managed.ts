@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { statementsOfJson, type PolicyStatement } from '../policy';
 
 /** A reduced statement of the generated extract (scripts/gen-managed-policies.ts says what is kept). */
-interface Reduced {
+export interface ReducedStatement {
   readonly e?: 'Deny';
   readonly a?: readonly string[];
   readonly na?: readonly string[];
@@ -13,13 +13,14 @@ interface Reduced {
   readonly c?: Record<string, unknown>;
 }
 
-interface Extract {
+/** The generated extract: its source package and version, the policies with statements, the names of the others. */
+export interface AwsManagedExtract {
   readonly source: string;
   readonly none: string;
-  readonly policies: Readonly<Record<string, readonly Reduced[]>>;
+  readonly policies: Readonly<Record<string, readonly ReducedStatement[]>>;
 }
 
-let loaded: { policies: Readonly<Record<string, readonly Reduced[]>>; none: Set<string> } | undefined;
+let loaded: { policies: Readonly<Record<string, readonly ReducedStatement[]>>; none: Set<string> } | undefined;
 
 /**
  * The extract of every AWS-managed policy, read at first use and never imported: it is
@@ -28,13 +29,13 @@ let loaded: { policies: Readonly<Record<string, readonly Reduced[]>>; none: Set<
  */
 function extract(): NonNullable<typeof loaded> {
   if (loaded) return loaded;
-  let x: Extract;
+  let x: AwsManagedExtract;
   if (__filename.endsWith('.ts')) {
     const text = readFileSync(join(__dirname, 'aws-managed.generated.ts'), 'utf8');
-    x = JSON.parse(text.slice(text.indexOf('\n{') + 1, text.lastIndexOf('}') + 1)) as Extract;
+    x = JSON.parse(text.slice(text.indexOf('\n{') + 1, text.lastIndexOf('}') + 1)) as AwsManagedExtract;
   } else {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose, see above
-    x = (require('./aws-managed.generated') as { EXTRACT: Extract }).EXTRACT;
+    x = (require('./aws-managed.generated') as { EXTRACT: AwsManagedExtract }).EXTRACT;
   }
   loaded = { policies: x.policies, none: new Set(x.none.split(' ')) };
   return loaded;
