@@ -1,4 +1,5 @@
 /** Every IAM action list, once: what the constructs write into policies and what the access model reads out of them. */
+import { GENERATED_ACTIONS } from './actions.generated';
 
 /** The store kinds the access model knows (the model's `Store['kind']`). */
 export type StoreKind = 's3' | 'secretsmanager' | 'ssm' | 'other';
@@ -6,8 +7,11 @@ export type StoreKind = 's3' | 'secretsmanager' | 'ssm' | 'other';
 /** What a store action gives (decryption comes from the store's KMS key, not from a store action). */
 export type StoreAccess = 'read' | 'write' | 'delete' | 'admin';
 
-/** Which ARN of an S3 store an action applies to: the bucket, its objects, or either. */
-export type Level = 'bucket' | 'object' | 'any';
+/**
+ * Which ARN of a store an action applies to: the bucket, its objects, either, or (SSM) a
+ * path above the parameter (GetParametersByPath is authorized on the path it lists).
+ */
+export type Level = 'bucket' | 'object' | 'any' | 'path';
 
 export interface ActionSpec {
   /** Lower-case action name. */
@@ -16,39 +20,23 @@ export interface ActionSpec {
   readonly level: Level;
 }
 
-/** The actions that give each kind of access, per store kind. */
+/** An action row of the generated table as the model compares it. */
+const specs = (rows: readonly (readonly [string, string, string])[], service: string): ActionSpec[] =>
+  rows.map(([name, access, level]) => ({ action: `${service}:${name}`.toLowerCase(), access: access as StoreAccess, level: level as Level }));
+
+/**
+ * The actions that give each kind of access, per store kind: generated from iam-data
+ * (scripts/gen-actions.ts), so every action that returns or changes a stored value is here.
+ */
 export const STORE_ACTIONS: Readonly<Record<StoreKind, readonly ActionSpec[]>> = {
-  s3: [
-    { action: 's3:getobject', access: 'read', level: 'object' },
-    { action: 's3:getobjectversion', access: 'read', level: 'object' },
-    { action: 's3:putobject', access: 'write', level: 'object' },
-    { action: 's3:deleteobject', access: 'delete', level: 'object' },
-    { action: 's3:deleteobjectversion', access: 'delete', level: 'object' },
-    { action: 's3:deletebucket', access: 'delete', level: 'bucket' },
-    { action: 's3:putbucketpolicy', access: 'admin', level: 'bucket' },
-    { action: 's3:deletebucketpolicy', access: 'admin', level: 'bucket' },
-    { action: 's3:putbucketobjectlockconfiguration', access: 'admin', level: 'bucket' },
-    { action: 's3:putlifecycleconfiguration', access: 'admin', level: 'bucket' },
-    { action: 's3:putbucketversioning', access: 'admin', level: 'bucket' },
-    { action: 's3:bypassgovernanceretention', access: 'admin', level: 'object' },
-  ],
-  secretsmanager: [
-    { action: 'secretsmanager:getsecretvalue', access: 'read', level: 'any' },
-    { action: 'secretsmanager:putsecretvalue', access: 'write', level: 'any' },
-    { action: 'secretsmanager:updatesecret', access: 'write', level: 'any' },
-    { action: 'secretsmanager:deletesecret', access: 'delete', level: 'any' },
-    { action: 'secretsmanager:putresourcepolicy', access: 'admin', level: 'any' },
-    { action: 'secretsmanager:deleteresourcepolicy', access: 'admin', level: 'any' },
-  ],
-  ssm: [
-    { action: 'ssm:getparameter', access: 'read', level: 'any' },
-    { action: 'ssm:getparameters', access: 'read', level: 'any' },
-    { action: 'ssm:putparameter', access: 'write', level: 'any' },
-    { action: 'ssm:deleteparameter', access: 'delete', level: 'any' },
-    { action: 'ssm:deleteparameters', access: 'delete', level: 'any' },
-  ],
+  s3: specs(GENERATED_ACTIONS.s3, 's3'),
+  secretsmanager: specs(GENERATED_ACTIONS.secretsmanager, 'secretsmanager'),
+  ssm: specs(GENERATED_ACTIONS.ssm, 'ssm'),
   other: [],
 };
+
+/** Every KMS action that reveals plaintext (lower case): Decrypt, and ReEncryptFrom into a key the caller holds. */
+export const KMS_DECRYPT_ACTIONS: readonly string[] = specs(GENERATED_ACTIONS.kms, 'kms').map((s) => s.action);
 
 /** The action that decrypts with a KMS key, as the access model compares actions (lower case). */
 export const KMS_DECRYPT = 'kms:decrypt';
@@ -88,13 +76,19 @@ export const WRITER_DENIED_ACTIONS: readonly string[] = [
   's3:BypassGovernanceRetention',
   's3:PutObjectRetention',
   's3:PutObjectLegalHold',
-  's3:PutObjectLockConfiguration',
+  's3:PutBucketObjectLockConfiguration',
   's3:PutBucketPolicy',
   's3:DeleteBucketPolicy',
   's3:PutBucketVersioning',
   's3:PutLifecycleConfiguration',
   's3:PutEncryptionConfiguration',
   's3:DeleteBucket',
+  's3:PutBucketAcl',
+  's3:PutObjectAcl',
+  's3:PutObjectVersionAcl',
+  's3:PutBucketOwnershipControls',
+  's3:PutBucketPublicAccessBlock',
+  's3:UpdateObjectEncryption',
 ];
 
 /** What restore principals must never do: they read, nothing else. */

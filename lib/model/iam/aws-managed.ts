@@ -1,58 +1,64 @@
-/** The AWS-managed policies, reduced to what matters for custody stores, and how to read one by name or ARN. */
-import type { PolicyStatement } from '../policy';
+/** The AWS-managed policies (a generated extract, loaded at first use), and how to read one by name or ARN. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { statementsOfJson, type PolicyStatement } from '../policy';
 
-type ManagedSpec = readonly { readonly a?: readonly string[]; readonly na?: readonly string[] }[];
+/** A reduced statement of the generated extract (scripts/gen-managed-policies.ts says what is kept). */
+export interface ReducedStatement {
+  readonly e?: 'Deny';
+  readonly a?: readonly string[];
+  readonly na?: readonly string[];
+  readonly r?: readonly string[];
+  readonly nr?: readonly string[];
+  readonly c?: Record<string, unknown>;
+}
+
+/** The generated extract: its source package and version, the policies with statements, the names of the others. */
+export interface AwsManagedExtract {
+  readonly source: string;
+  readonly none: string;
+  readonly policies: Readonly<Record<string, readonly ReducedStatement[]>>;
+}
+
+let loaded: { policies: Readonly<Record<string, readonly ReducedStatement[]>>; none: Set<string> } | undefined;
 
 /**
- * The broad AWS-managed policies, reduced to the statements that matter for custody
- * stores (every one applies to Resource `*`). Actions outside S3, Secrets Manager, SSM,
- * KMS and STS are left out except where NotAction makes them matter.
+ * The extract of every AWS-managed policy, read at first use and never imported: it is
+ * large, and a model that meets no AWS-managed ARN (and the constructs) should not pay
+ * for it. Compiled, it is a sibling module; from source (tsx, vitest), the same file's JSON.
  */
-export const AWS_MANAGED_POLICIES: Readonly<Record<string, ManagedSpec>> = {
-  AdministratorAccess: [{ a: ['*'] }],
-  PowerUserAccess: [{ na: ['iam:*', 'organizations:*', 'account:*'] }],
-  ReadOnlyAccess: [
-    {
-      a: ['s3:Get*', 's3:List*', 's3:Describe*', 'ssm:Get*', 'ssm:Describe*', 'ssm:List*', 'secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:ListSecrets', 'secretsmanager:ListSecretVersionIds', 'kms:Describe*', 'kms:Get*', 'kms:List*'],
-    },
-  ],
-  ViewOnlyAccess: [{ a: ['s3:ListAllMyBuckets', 's3:ListBucket', 's3:GetBucketLocation', 'ssm:Describe*', 'ssm:List*', 'secretsmanager:ListSecrets', 'kms:ListKeys', 'kms:ListAliases', 'kms:DescribeKey'] }],
-  AmazonS3FullAccess: [{ a: ['s3:*', 's3-object-lambda:*'] }],
-  AmazonS3ReadOnlyAccess: [{ a: ['s3:Get*', 's3:List*', 's3:Describe*', 's3-object-lambda:Get*', 's3-object-lambda:List*'] }],
-  SecretsManagerReadWrite: [{ a: ['secretsmanager:*', 'kms:DescribeKey', 'kms:ListAliases', 'kms:ListKeys'] }],
-  AmazonSSMFullAccess: [{ a: ['ssm:*'] }],
-  AmazonSSMReadOnlyAccess: [{ a: ['ssm:Describe*', 'ssm:Get*', 'ssm:List*'] }],
-  AmazonSSMManagedInstanceCore: [{ a: ['ssm:DescribeAssociation', 'ssm:GetDocument', 'ssm:DescribeDocument', 'ssm:GetManifest', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:ListAssociations', 'ssm:ListInstanceAssociations', 'ssm:PutInventory', 'ssm:UpdateInstanceInformation'] }],
-  AmazonEC2RoleforSSM: [{ a: ['ssm:*', 's3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'] }],
-  AWSKeyManagementServicePowerUser: [
-    { a: ['kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion'] },
-  ],
-  AWSLambdaExecute: [{ a: ['s3:GetObject', 's3:PutObject'] }],
-  AWSBackupFullAccess: [{ a: ['s3:GetBucket*', 's3:ListBucket*', 'kms:Describe*', 'kms:List*'] }],
-  AWSLambdaBasicExecutionRole: [],
-  IAMFullAccess: [],
-  IAMReadOnlyAccess: [],
-  CloudWatchFullAccess: [],
-  CloudWatchLogsFullAccess: [],
-  AmazonEC2FullAccess: [],
-  AmazonEC2ReadOnlyAccess: [],
-};
+function extract(): NonNullable<typeof loaded> {
+  if (loaded) return loaded;
+  let x: AwsManagedExtract;
+  if (__filename.endsWith('.ts')) {
+    const text = readFileSync(join(__dirname, 'aws-managed.generated.ts'), 'utf8');
+    x = JSON.parse(text.slice(text.indexOf('\n{') + 1, text.lastIndexOf('}') + 1)) as AwsManagedExtract;
+  } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose, see above
+    x = (require('./aws-managed.generated') as { EXTRACT: AwsManagedExtract }).EXTRACT;
+  }
+  loaded = { policies: x.policies, none: new Set(x.none.split(' ')) };
+  return loaded;
+}
 
-/** Statements for an AWS-managed policy name; undefined when it is not in the table. */
-export function awsManagedStatements(name: string): { statements: PolicyStatement[]; guessed: boolean } {
+/** Whether `name` is an AWS-managed policy (of the extract's package version). */
+export function isAwsManagedPolicy(name: string): boolean {
+  const x = extract();
   // Own keys only: `arn:aws:iam::aws:policy/toString` is a name like any other, not Object.prototype's.
-  const known = Object.hasOwn(AWS_MANAGED_POLICIES, name) ? AWS_MANAGED_POLICIES[name] : undefined;
-  const toStatements = (spec: ManagedSpec) =>
-    spec.map((s) => ({
-      effect: 'Allow' as const,
-      actions: s.a ?? [],
-      notActions: s.na,
-      resources: ['*'],
-      principals: [],
-      conditions: [],
-    }));
-  if (known) return { statements: toStatements(known), guessed: false };
-  // Not in the table: read the name for the services we care about, conservatively.
+  return Object.hasOwn(x.policies, name) || x.none.has(name);
+}
+
+/** Statements for an AWS-managed policy name; `guessed` when it is not in the extract and was read from its name. */
+export function awsManagedStatements(name: string): { statements: PolicyStatement[]; guessed: boolean } {
+  const x = extract();
+  if (Object.hasOwn(x.policies, name)) {
+    const doc = {
+      Statement: x.policies[name].map((s) => ({ Effect: s.e ?? 'Allow', Action: s.a, NotAction: s.na, Resource: s.r, NotResource: s.nr, Condition: s.c })),
+    };
+    return { statements: statementsOfJson(doc), guessed: false };
+  }
+  if (x.none.has(name)) return { statements: [], guessed: false };
+  // Not in the extract (newer than its package version): read the name for the services we care about, conservatively.
   const ro = /ReadOnly|ViewOnly/i.test(name);
   const actions: string[] = [];
   const svc = (prefix: string) => (ro ? [`${prefix}:Get*`, `${prefix}:List*`, `${prefix}:Describe*`] : [`${prefix}:*`]);
@@ -61,7 +67,8 @@ export function awsManagedStatements(name: string): { statements: PolicyStatemen
   if (/SecretsManager/i.test(name)) actions.push(...svc('secretsmanager'));
   if (/SSM|SystemsManager/.test(name)) actions.push(...svc('ssm'));
   if (/KMS|KeyManagement/.test(name)) actions.push(...(ro ? svc('kms') : ['kms:*']));
-  return { statements: actions.length ? toStatements([{ a: actions }]) : [], guessed: true };
+  const statements: PolicyStatement[] = actions.length ? [{ effect: 'Allow', actions, resources: ['*'], principals: [], conditions: [] }] : [];
+  return { statements, guessed: true };
 }
 
 export function awsManagedName(arn: string): string | undefined {

@@ -2,7 +2,7 @@
 import { key } from '../context';
 import { singleRef } from '../load/refs';
 import type { Access } from '../types';
-import { KMS_DECRYPT, STORE_ACTIONS, type Level } from '../../policy/perms';
+import { KMS_DECRYPT_ACTIONS, STORE_ACTIONS, type Level } from '../../policy/perms';
 import { mayBeSameAccount } from './accounts';
 import { globsIntersect } from './globs';
 import { templates } from './targets';
@@ -133,8 +133,11 @@ export abstract class Evaluation extends Trust {
     if (grant) return `${grant} on ${kt.label}`;
     // Default key policy (none written): the key's account root, i.e. IAM policies of that account.
     const policy = kt.policy;
-    const via = this.evaluate(rec, KMS_DECRYPT, kt.target, 'any', policy, kt.account, policy !== undefined);
-    return via ? `${via} on ${kt.label}` : undefined;
+    for (const action of KMS_DECRYPT_ACTIONS) {
+      const via = this.evaluate(rec, action, kt.target, 'any', policy, kt.account, policy !== undefined);
+      if (via) return `${via} on ${kt.label}`;
+    }
+    return undefined;
   }
 
   // ----- candidate stores (keeps effectiveGrants linear) -------------------------------
@@ -174,7 +177,7 @@ export abstract class Evaluation extends Trust {
           for (const spec of STORE_ACTIONS[s.kind]) index(e.stmt, t, spec.level, [spec.action]);
         }
       }
-      if (kt) for (const e of kt.policy ?? []) index(e.stmt, kt.target, 'any', [KMS_DECRYPT]);
+      if (kt) for (const e of kt.policy ?? []) index(e.stmt, kt.target, 'any', KMS_DECRYPT_ACTIONS);
       if (kt) for (const id of kt.grants.keys()) this.addTo(this.namedIn, id, s.id);
       this.addTo(this.storesByResource, key(s.resource.stack, s.resource.address), s.id);
       if (kt?.target.resource) this.addTo(this.storesByResource, key(kt.target.resource.stack, kt.target.resource.address), s.id);

@@ -3,14 +3,14 @@ import { statementsOfDocument, statementsOfJson, type PolicyStatement } from '..
 import { parseJsonencode } from '../load/hcl';
 import { literal, singleRef, splitTemplate, strings } from '../load/refs';
 import type { TfResource } from '../types';
-import { KMS_DECRYPT, STORE_ACTIONS, STS_ASSUME } from '../../policy/perms';
-import { AWS_MANAGED_POLICIES, awsManagedName, awsManagedStatements } from './aws-managed';
+import { KMS_DECRYPT_ACTIONS, STORE_ACTIONS, STS_ASSUME } from '../../policy/perms';
+import { awsManagedName, awsManagedStatements, isAwsManagedPolicy } from './aws-managed';
 import { globMatch } from './globs';
 import { Targets } from './targets';
 import type { ReadPolicy, Stmt } from './types';
 
 const ALL_ACTIONS: readonly string[] = [
-  ...new Set([...Object.values(STORE_ACTIONS).flatMap((l) => l.map((s) => s.action)), KMS_DECRYPT, STS_ASSUME]),
+  ...new Set([...Object.values(STORE_ACTIONS).flatMap((l) => l.map((s) => s.action)), ...KMS_DECRYPT_ACTIONS, STS_ASSUME]),
 ];
 
 export abstract class PolicyReader extends Targets {
@@ -176,7 +176,7 @@ export abstract class PolicyReader extends Targets {
     if (r.type === 'aws_iam_policy' && r.mode === 'data') {
       const arn = literal(r.values.arn);
       const litName = literal(r.values.name);
-      const managed = arn ? awsManagedName(arn) : litName && !this.customerPolicyByName(litName) && litName in AWS_MANAGED_POLICIES ? litName : undefined;
+      const managed = arn ? awsManagedName(arn) : litName && !this.customerPolicyByName(litName) && isAwsManagedPolicy(litName) ? litName : undefined;
       if (managed) return { label: `policy ${this.label(r, stack)} (${managed})`, read: this.managedPolicy(managed, r) };
       const byName = this.customerPolicyByName(literal(r.values.name) ?? (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined));
       if (byName) return { label: `policy ${this.label(r, stack)} → ${this.policyLabel(byName, stack)}`, read: this.readPolicy(byName.stack, byName.values.policy, byName) };

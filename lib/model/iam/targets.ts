@@ -22,10 +22,31 @@ const ENTITY_TYPES: Readonly<Record<string, TargetKind>> = {
 };
 
 export function templates(t: Target, level: Level): string[] {
+  if (level === 'path' && t.kind === 'ssm') return pathTemplates(t.arn);
   if (t.kind !== 's3') return [t.arn];
   if (level === 'bucket') return [t.arn];
   if (level === 'object') return [`${t.arn}/*`];
   return [t.arn, `${t.arn}/*`];
+}
+
+/**
+ * The ARNs of the paths above an SSM parameter (`parameter/a/b/c` → `parameter/a/b`,
+ * `parameter/a`, `parameter/`, `parameter`): GetParametersByPath, recursive, is authorized on
+ * any of them and returns the parameter. A name with an unknown part may sit under any path
+ * that starts like its known part.
+ */
+function pathTemplates(arn: string): string[] {
+  const at = arn.indexOf(':parameter/');
+  if (at < 0) return [arn];
+  const base = arn.slice(0, at + ':parameter'.length);
+  const name = arn.slice(at + ':parameter/'.length);
+  const unknown = name.search(/[\uE000*?]/);
+  const known = unknown < 0 ? name : name.slice(0, unknown);
+  const segs = known.split('/');
+  const out = [base, `${base}/`];
+  for (let i = 1; i < segs.length; i++) out.push(`${base}/${segs.slice(0, i).join('/')}`);
+  if (unknown >= 0) out.push(`${base}/${known}*`);
+  return out;
 }
 
 function valueOfAttr(t: Target, attr: string | undefined): string | undefined {

@@ -163,7 +163,7 @@ describe('bucket policies', () => {
             's3:DeleteObject',
             's3:DeleteObjectVersion',
             's3:PutBucketPolicy',
-            's3:PutObjectLockConfiguration',
+            's3:PutBucketObjectLockConfiguration',
             's3:BypassGovernanceRetention',
             's3:PutLifecycleConfiguration',
             's3:PutBucketVersioning',
@@ -411,7 +411,7 @@ describe('escape hatches that break a safeguard fail synth with the rule id', ()
 
 describe('constants', () => {
   it('denies writers exactly what the issue names, and more', () => {
-    for (const a of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutBucketPolicy', 's3:PutObjectLockConfiguration', 's3:BypassGovernanceRetention']) {
+    for (const a of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutBucketPolicy', 's3:PutBucketObjectLockConfiguration', 's3:BypassGovernanceRetention']) {
       expect(WRITER_DENIED_ACTIONS).toContain(a);
     }
   });

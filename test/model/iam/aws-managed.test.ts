@@ -1,6 +1,6 @@
 /** The action and AWS-managed policy tables, and AWS-managed policies attached by ARN. */
 import { describe, expect, it } from 'vitest';
-import { AWS_MANAGED_POLICIES } from '../../../lib/model/iam/aws-managed';
+import { awsManagedStatements } from '../../../lib/model/iam/aws-managed';
 import { STORE_ACTIONS } from '../../../lib/policy/perms';
 import { BK, PARAM, S3FULL, SEC, U, byStore, grantLines as grants, merge, mk, tags, unknownLines as unknowns, type Res } from '../../fixtures/iam/fixtures';
 
@@ -32,6 +32,20 @@ describe('the action and AWS-managed policy tables', () => {
         's3:putlifecycleconfiguration admin bucket',
         's3:putbucketversioning admin bucket',
         's3:bypassgovernanceretention admin object',
+        's3:getobjecttorrent read object',
+        's3:getobjectversionforreplication read object',
+        's3:getobjectversiontorrent read object',
+        's3:putreplicationconfiguration read bucket',
+        's3:replicateobject write object',
+        's3:putbucketacl admin bucket',
+        's3:putbucketownershipcontrols admin bucket',
+        's3:putbucketpublicaccessblock admin bucket',
+        's3:putencryptionconfiguration admin bucket',
+        's3:putobjectacl admin object',
+        's3:putobjectlegalhold admin object',
+        's3:putobjectretention admin object',
+        's3:putobjectversionacl admin object',
+        's3:updateobjectencryption admin object',
       ],
       secretsmanager: [
         'secretsmanager:getsecretvalue read any',
@@ -40,44 +54,36 @@ describe('the action and AWS-managed policy tables', () => {
         'secretsmanager:deletesecret delete any',
         'secretsmanager:putresourcepolicy admin any',
         'secretsmanager:deleteresourcepolicy admin any',
+        'secretsmanager:replicatesecrettoregions read any',
+        'secretsmanager:rotatesecret write any',
+        'secretsmanager:updatesecretversionstage write any',
       ],
-      ssm: ['ssm:getparameter read any', 'ssm:getparameters read any', 'ssm:putparameter write any', 'ssm:deleteparameter delete any', 'ssm:deleteparameters delete any'],
+      ssm: [
+        'ssm:getparameter read any',
+        'ssm:getparameters read any',
+        'ssm:putparameter write any',
+        'ssm:deleteparameter delete any',
+        'ssm:deleteparameters delete any',
+        'ssm:getparameterhistory read any',
+        'ssm:getparametersbypath read path',
+        'ssm:labelparameterversion write any',
+        'ssm:unlabelparameterversion write any',
+        'ssm:deleteresourcepolicy admin any',
+        'ssm:putresourcepolicy admin any',
+      ],
       other: [],
     });
   });
 
   it('reduces the AWS-managed policies to the statements that matter', () => {
-    expect(AWS_MANAGED_POLICIES).toEqual({
-      AdministratorAccess: [{ a: ['*'] }],
-      PowerUserAccess: [{ na: ['iam:*', 'organizations:*', 'account:*'] }],
-      ReadOnlyAccess: [
-        {
-          a: ['s3:Get*', 's3:List*', 's3:Describe*', 'ssm:Get*', 'ssm:Describe*', 'ssm:List*', 'secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:ListSecrets', 'secretsmanager:ListSecretVersionIds', 'kms:Describe*', 'kms:Get*', 'kms:List*'],
-        },
-      ],
-      ViewOnlyAccess: [{ a: ['s3:ListAllMyBuckets', 's3:ListBucket', 's3:GetBucketLocation', 'ssm:Describe*', 'ssm:List*', 'secretsmanager:ListSecrets', 'kms:ListKeys', 'kms:ListAliases', 'kms:DescribeKey'] }],
-      AmazonS3FullAccess: [{ a: ['s3:*', 's3-object-lambda:*'] }],
-      AmazonS3ReadOnlyAccess: [{ a: ['s3:Get*', 's3:List*', 's3:Describe*', 's3-object-lambda:Get*', 's3-object-lambda:List*'] }],
-      SecretsManagerReadWrite: [{ a: ['secretsmanager:*', 'kms:DescribeKey', 'kms:ListAliases', 'kms:ListKeys'] }],
-      AmazonSSMFullAccess: [{ a: ['ssm:*'] }],
-      AmazonSSMReadOnlyAccess: [{ a: ['ssm:Describe*', 'ssm:Get*', 'ssm:List*'] }],
-      AmazonSSMManagedInstanceCore: [
-        { a: ['ssm:DescribeAssociation', 'ssm:GetDocument', 'ssm:DescribeDocument', 'ssm:GetManifest', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:ListAssociations', 'ssm:ListInstanceAssociations', 'ssm:PutInventory', 'ssm:UpdateInstanceInformation'] },
-      ],
-      AmazonEC2RoleforSSM: [{ a: ['ssm:*', 's3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'] }],
-      AWSKeyManagementServicePowerUser: [
-        { a: ['kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion'] },
-      ],
-      AWSLambdaExecute: [{ a: ['s3:GetObject', 's3:PutObject'] }],
-      AWSBackupFullAccess: [{ a: ['s3:GetBucket*', 's3:ListBucket*', 'kms:Describe*', 'kms:List*'] }],
-      AWSLambdaBasicExecutionRole: [],
-      IAMFullAccess: [],
-      IAMReadOnlyAccess: [],
-      CloudWatchFullAccess: [],
-      CloudWatchLogsFullAccess: [],
-      AmazonEC2FullAccess: [],
-      AmazonEC2ReadOnlyAccess: [],
-    });
+    const read = (n: string) => awsManagedStatements(n).statements.map((s) => ({ effect: s.effect, actions: s.actions, notActions: s.notActions, resources: s.resources }));
+    expect(read('AdministratorAccess')).toEqual([{ effect: 'Allow', actions: ['*'], notActions: undefined, resources: ['*'] }]);
+    expect(read('PowerUserAccess')).toEqual([{ effect: 'Allow', actions: [], notActions: ['iam:*'], resources: ['*'] }]);
+    expect(read('AmazonEC2RoleforSSM')).toEqual([
+      { effect: 'Allow', actions: ['ssm:GetParameters'], notActions: undefined, resources: ['*'] },
+      { effect: 'Allow', actions: ['s3:PutObject', 's3:GetObject'], notActions: undefined, resources: ['*'] },
+    ]);
+    expect(awsManagedStatements('IAMFullAccess')).toEqual({ statements: [], guessed: false });
   });
 });
 
@@ -85,21 +91,21 @@ describe('AWS-managed policies attached by ARN', () => {
   it.each<[string, Record<string, string[]>]>([
     [
       'AdministratorAccess',
-      { 'aws_s3_bucket.k': [...S3FULL, 'decrypt'], 'aws_secretsmanager_secret.sec': S3FULL, 'aws_ssm_parameter.prm': ['read', 'write', 'delete'] },
+      { 'aws_s3_bucket.k': [...S3FULL, 'decrypt'], 'aws_secretsmanager_secret.sec': S3FULL, 'aws_ssm_parameter.prm': S3FULL },
     ],
     [
       'PowerUserAccess',
-      { 'aws_s3_bucket.k': [...S3FULL, 'decrypt'], 'aws_secretsmanager_secret.sec': S3FULL, 'aws_ssm_parameter.prm': ['read', 'write', 'delete'] },
+      { 'aws_s3_bucket.k': [...S3FULL, 'decrypt'], 'aws_secretsmanager_secret.sec': S3FULL, 'aws_ssm_parameter.prm': S3FULL },
     ],
     ['ReadOnlyAccess', { 'aws_s3_bucket.k': ['read'], 'aws_ssm_parameter.prm': ['read'] }],
     ['ViewOnlyAccess', {}],
     ['AmazonS3FullAccess', { 'aws_s3_bucket.k': S3FULL }],
     ['AmazonS3ReadOnlyAccess', { 'aws_s3_bucket.k': ['read'] }],
     ['SecretsManagerReadWrite', { 'aws_secretsmanager_secret.sec': S3FULL }],
-    ['AmazonSSMFullAccess', { 'aws_ssm_parameter.prm': ['read', 'write', 'delete'] }],
+    ['AmazonSSMFullAccess', { 'aws_ssm_parameter.prm': S3FULL }],
     ['AmazonSSMReadOnlyAccess', { 'aws_ssm_parameter.prm': ['read'] }],
     ['AmazonSSMManagedInstanceCore', { 'aws_ssm_parameter.prm': ['read'] }],
-    ['AmazonEC2RoleforSSM', { 'aws_s3_bucket.k': ['read', 'write'], 'aws_ssm_parameter.prm': ['read', 'write', 'delete'] }],
+    ['AmazonEC2RoleforSSM', { 'aws_s3_bucket.k': ['read', 'write'], 'aws_ssm_parameter.prm': ['read'] }],
     ['AWSKeyManagementServicePowerUser', {}],
     ['AWSLambdaExecute', { 'aws_s3_bucket.k': ['read', 'write'] }],
     ['AWSBackupFullAccess', {}],
@@ -119,17 +125,17 @@ describe('AWS-managed policies attached by ARN', () => {
 
   it.each<[string, Record<string, string[]>]>([
     [
-      'DatabaseAdministrator',
-      { 'aws_s3_bucket.k': [...S3FULL, 'decrypt'], 'aws_secretsmanager_secret.sec': S3FULL, 'aws_ssm_parameter.prm': ['read', 'write', 'delete'] },
+      'DatabaseAdministratorX',
+      { 'aws_s3_bucket.k': [...S3FULL, 'decrypt'], 'aws_secretsmanager_secret.sec': S3FULL, 'aws_ssm_parameter.prm': S3FULL },
     ],
     ['AdministratorReadOnlyView', {}],
-    ['AmazonS3OutpostsFullAccess', { 'aws_s3_bucket.k': S3FULL }],
-    ['AmazonS3OutpostsReadOnlyAccess', { 'aws_s3_bucket.k': ['read'] }],
+    ['AmazonS3OutpostsFullAccessX', { 'aws_s3_bucket.k': S3FULL }],
+    ['AmazonS3OutpostsReadOnlyAccessX', { 'aws_s3_bucket.k': ['read'] }],
     ['AmazonS3OutpostsViewOnly', { 'aws_s3_bucket.k': ['read'] }],
     ['secretsmanagerRotation', { 'aws_secretsmanager_secret.sec': S3FULL }],
     ['SecretsManagerReadonlyX', { 'aws_secretsmanager_secret.sec': ['read'] }],
-    ['AmazonSSMAutomationRole', { 'aws_ssm_parameter.prm': ['read', 'write', 'delete'] }],
-    ['SystemsManagerOps', { 'aws_ssm_parameter.prm': ['read', 'write', 'delete'] }],
+    ['AmazonSSMAutomationRoleX', { 'aws_ssm_parameter.prm': S3FULL }],
+    ['SystemsManagerOps', { 'aws_ssm_parameter.prm': S3FULL }],
     ['AmazonSSMDirectoryReadOnlyAccess', { 'aws_ssm_parameter.prm': ['read'] }],
     ['AWSKMSUser', { 'aws_s3_bucket.k': ['decrypt'] }],
     ['KeyManagementOps', { 'aws_s3_bucket.k': ['decrypt'] }],

@@ -65,17 +65,19 @@ describe('statements: Action, NotAction, NotResource', () => {
 
   it('matches actions case-insensitively', () => {
     expect(accessU(mk(merge(BK, up(allow('S3:GETOBJECT', '*')))))).toEqual(['read']);
-    expect(accessU(mk(merge(BK, up(allow('s3:*', '*'), deny('S3:PUT*', '*')))))).toEqual(['read', 'delete', 'admin']);
+    // s3:ReplicateObject still writes.
+    expect(accessU(mk(merge(BK, up(allow('s3:*', '*'), deny('S3:PUT*', '*')))))).toEqual(['read', 'delete', 'admin', 'write']);
   });
 
   it('allows everything but NotAction, ignoring the parts it cannot read', () => {
-    expect(byStore(mk(merge(BKK, up({ Effect: 'Allow', NotAction: ['s3:Get*', '${var.x}'], Resource: '*' }))))).toEqual({ 'aws_s3_bucket.k': ['write', 'delete', 'admin', 'decrypt'] });
+    // s3:PutReplicationConfiguration reads.
+    expect(byStore(mk(merge(BKK, up({ Effect: 'Allow', NotAction: ['s3:Get*', '${var.x}'], Resource: '*' }))))).toEqual({ 'aws_s3_bucket.k': ['write', 'delete', 'admin', 'read', 'decrypt'] });
     expect(byStore(mk(merge(BKK, up({ Effect: 'Allow', NotAction: ['S3:*', 'KMS:*'], Resource: '*' }))))).toEqual({});
   });
 
   it('denies everything but NotAction, and nothing when NotAction cannot be read', () => {
     expect(accessU(mk(merge(BK, up(allow('s3:*', '*'), { Effect: 'Deny', NotAction: ['s3:PutObject'], Resource: '*' }))))).toEqual(['write']);
-    expect(accessU(mk(merge(BK, up(allow('s3:*', '*'), { Effect: 'Deny', NotAction: ['s3:Put*'], Resource: '*' }))))).toEqual(['write', 'admin']);
+    expect(accessU(mk(merge(BK, up(allow('s3:*', '*'), { Effect: 'Deny', NotAction: ['s3:Put*'], Resource: '*' }))))).toEqual(['write', 'admin', 'read']);
     expect(accessU(mk(merge(BK, up(allow('s3:*', '*'), { Effect: 'Deny', NotAction: ['s3:Put*', '${var.x}'], Resource: '*' }))))).toEqual(S3FULL);
   });
 

@@ -180,7 +180,7 @@ describe('KMS decrypt', () => {
   });
 
   it('lets a key-policy Deny remove decrypt', () => {
-    const kp = policy({ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }, { Effect: 'Deny', Principal: { AWS: '${aws_iam_user.u.arn}' }, Action: 'kms:Decrypt', Resource: '*' });
+    const kp = policy({ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }, { Effect: 'Deny', Principal: { AWS: '${aws_iam_user.u.arn}' }, Action: ['kms:Decrypt', 'kms:ReEncrypt*'], Resource: '*' });
     expect(grants(mk(merge(BKK, U, { aws_kms_key: { kk: { description: 'k', policy: kp } } })))).toEqual([]);
   });
 
