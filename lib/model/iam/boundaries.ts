@@ -1,5 +1,7 @@
 /**
- * Permissions boundaries: the managed policy (`permissions_boundary`) that caps what a user's or
+ * Permissions boundaries and service control policies.
+ *
+ * Boundaries: the managed policy (`permissions_boundary`) that caps what a user's or
  * role's identity policies can grant. An identity Allow counts only where the boundary allows the
  * same action on the same resource as well; an unconditional Deny in the boundary denies like an
  * identity Deny. A boundary we cannot read limits nothing.
@@ -9,8 +11,9 @@
  * ARN from a session ARN in a principal list: over-report, never under-report.
  */
 import { key } from '../context';
+import { literal } from '../load/refs';
 import type { Level } from '../../policy/perms';
-import type { Entry, PrincipalRec, Target } from './types';
+import type { Entry, PrincipalRec, Stmt, Target } from './types';
 import { IdentityPolicies } from './identity-policies';
 
 export abstract class Boundaries extends IdentityPolicies {
@@ -45,6 +48,50 @@ export abstract class Boundaries extends IdentityPolicies {
         }
       }
       this.boundaryAllow.set(rec.p.id, allow);
+    }
+    this.collectScpDenies();
+  }
+
+  /**
+   * Service control policies, where the configuration declares them: the Denies of an
+   * `aws_organizations_policy` attached (`aws_organizations_policy_attachment`) to a member
+   * account by its literal id deny for every principal of that account. Only where the same
+   * configuration creates the organization (`aws_organizations_organization`) in a pinned
+   * account other than the target: that is the management account, which SCPs never limit.
+   * Attachments to OUs or the root, ids only known after apply, and SCP Allows (FullAWSAccess
+   * is attached outside the configuration by default) limit nothing.
+   */
+  private collectScpDenies(): void {
+    const management = new Set(
+      this.ctx
+        .ofType('aws_organizations_organization')
+        .filter((r) => r.mode === 'managed')
+        .map((r) => this.ctx.accountOfResource(r)),
+    );
+    if (![...management].some((a) => /^acct:\d{12}$/.test(a))) return;
+    for (const att of this.ctx.ofType('aws_organizations_policy_attachment')) {
+      const target = literal(att.values.target_id);
+      if (!target || !/^\d{12}$/.test(target) || management.has(`acct:${target}`)) continue;
+      const pol = this.ctx.target(att.stack, att.values.policy_id, ['aws_organizations_policy'], ['id']);
+      if (!pol || pol.mode !== 'managed' || (literal(pol.values.type) ?? 'SERVICE_CONTROL_POLICY') !== 'SERVICE_CONTROL_POLICY') continue;
+      const read = this.readPolicy(pol.stack, pol.values.content, pol);
+      const via = `SCP ${pol.address}`;
+      for (const st of read.stmts) {
+        if (st.s.effect !== 'Deny' || st.approximate) continue;
+        // An SCP statement names no principal: read it as a resource-policy Deny to everyone.
+        const toAll: Stmt = { s: { ...st.s, principals: [{ type: '*', ids: ['*'] }], notPrincipals: undefined }, stack: st.stack, approximate: false };
+        for (const rec of this.principals.values()) {
+          if (rec.p.account !== `acct:${target}` || rec.p.kind === 'external') continue;
+          if (st.s.conditions.length > 0 && !this.denyApplies(toAll, rec)) continue;
+          let deny = this.denyIdx.get(rec.p.id);
+          if (!deny) this.denyIdx.set(rec.p.id, (deny = new Map()));
+          for (const a of this.stmtActions(st)) {
+            let list = deny.get(a);
+            if (!list) deny.set(a, (list = []));
+            list.push({ stmt: st, via });
+          }
+        }
+      }
     }
   }
 

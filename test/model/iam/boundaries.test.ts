@@ -105,3 +105,51 @@ describe('permissions boundaries', () => {
     expect(grants(m).filter((g) => g.startsWith('aws_iam_role.reader'))).toHaveLength(2);
   });
 });
+
+describe('service control policies, where the configuration declares them', () => {
+  const PROVIDERS = { aws: [{ allowed_account_ids: ['222222222222'] }, { alias: 'org', allowed_account_ids: ['111111111111'] }] };
+  const ORG: Res = { aws_organizations_organization: { org: { provider: 'aws.org', feature_set: 'ALL' } } };
+  /** Account 2 holds both buckets and the writer (s3:* on *); `scp` is attached to `target`. */
+  const scp = (statements: Json[], target = '222222222222', extra: Res = ORG) =>
+    model([
+      's',
+      {
+        provider: PROVIDERS,
+        resource: merge(
+          oneStack().resource as Res,
+          {
+            aws_iam_role: { writer: { name: 'db-writer', assume_role_policy: EC2 }, admin: { name: 'admin', assume_role_policy: EC2 } },
+            aws_iam_role_policy: { w: { role: 'db-writer', policy: policy(allow('s3:*', '*')) }, a: { role: 'admin', policy: policy(allow('s3:*', '*')) } },
+            aws_organizations_policy: { guard: { provider: 'aws.org', name: 'guard', content: policy(...statements) } },
+            aws_organizations_policy_attachment: { guard: { provider: 'aws.org', policy_id: '${aws_organizations_policy.guard.id}', target_id: target } },
+          },
+          extra,
+        ),
+      },
+    ]);
+  const DENY_KEYS = deny('s3:*', ['arn:aws:s3:::acme-zitadel-key-backup', 'arn:aws:s3:::acme-zitadel-key-backup/*']);
+
+  it('denies what an SCP attached to the principal’s account denies', () => {
+    const m = scp([DENY_KEYS]);
+    expect(accessOf(m, WRITER, KEYS)).toEqual([]);
+    expect(accessOf(m, WRITER, DB)).toEqual(S3_ALL);
+  });
+
+  it('reads the principal exemptions of an SCP Deny', () => {
+    const m = scp([{ ...DENY_KEYS, Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/admin' } } }]);
+    expect(accessOf(m, WRITER, KEYS)).toEqual([]);
+    expect(accessOf(m, 'aws_iam_role.admin', KEYS)).toEqual(S3_ALL);
+  });
+
+  it('limits nothing it cannot place: no organization, the management account, an OU, other conditions, other policy types', () => {
+    const unlimited = (m: ReturnType<typeof scp>) => expect(accessOf(m, WRITER, KEYS)).toEqual(S3_ALL);
+    unlimited(scp([DENY_KEYS], '222222222222', {}));
+    unlimited(scp([DENY_KEYS], '111111111111'));
+    unlimited(scp([DENY_KEYS], 'ou-abcd-12345678'));
+    unlimited(scp([DENY_KEYS], '${aws_organizations_account.member.id}'));
+    unlimited(scp([{ ...DENY_KEYS, Condition: { StringNotEquals: { 'aws:RequestedRegion': 'eu-central-1' } } }]));
+    unlimited(
+      scp([DENY_KEYS], '222222222222', merge(ORG, { aws_organizations_policy: { guard: { provider: 'aws.org', name: 'guard', type: 'TAG_POLICY', content: policy(DENY_KEYS) } } })),
+    );
+  });
+});
