@@ -123,7 +123,8 @@ function kc011(shape: 'inline' | 'attached' | 'managed' | 'group' | 'assume-role
           return;
         case 'bucket-policy':
           role();
-          Object.assign(res(d, 'aws_iam_role_policy', id), { role: `\${aws_iam_role.${id}.id}`, policy: policy(accessStatements(k, 'key', 'write', false)) });
+          // Across accounts the role's own policy must allow the read too: a bucket policy alone does not.
+          Object.assign(res(d, 'aws_iam_role_policy', id), { role: `\${aws_iam_role.${id}.id}`, policy: policy([...accessStatements(k, 'key', 'write', false), { Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }]) });
           addBucketStatements(dbDoc(r), k.dbBucket, [
             { Sid: 'LetTheKeyWriterIn', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:role/${name}` }, Action: ['s3:GetObject'], Resource: `\${aws_s3_bucket.${k.dbBucket}.arn}/*` },
           ]);

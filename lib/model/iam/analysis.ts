@@ -38,7 +38,7 @@ export function computeAccess(
 /**
  * One analysis is one object built up in layers, a file each, every layer owning its own
  * state: base (inputs, unknowns) → targets → policies → principals → conditions →
- * identity-policies → resource-policies → trust → evaluation → unseen → this class (the run order
+ * identity-policies → boundaries → resource-policies → trust → evaluation → unseen → this class (the run order
  * and the grants per principal; the role-chain walk itself is role-graph.ts, which trust fills). A
  * layer calls only itself and the layers below it.
  */
@@ -48,6 +48,7 @@ class AccessAnalysis extends Unseen {
     this.collectGroups();
     this.collectIdentityPolicies();
     this.indexIdentity();
+    this.collectBoundaries();
     this.collectStores();
     this.collectTrust();
     this.indexCandidates();

@@ -2,7 +2,7 @@
 import { key } from '../context';
 import { singleRef } from '../load/refs';
 import { mayBeSameAccount } from './accounts';
-import { globMatch, globsIntersect } from './globs';
+import { globCovers, globMatch, globsIntersect } from './globs';
 import type { PrincipalRec, PSpec, Stmt } from './types';
 import { Principals } from './principals';
 
@@ -14,10 +14,25 @@ function baseTest(test: string): string {
 const NEGATIVE_TESTS = new Set(['stringnotequals', 'stringnotlike', 'arnnotequals', 'arnnotlike', 'stringnotequalsignorecase']);
 const POSITIVE_TESTS = new Set(['stringequals', 'stringlike', 'arnequals', 'arnlike', 'stringequalsignorecase']);
 const PRINCIPAL_VARS = new Set(['aws:principalarn', 'aws:userid', 'aws:principalaccount', 'aws:username']);
+/** Tests that compare a whole string, where `*` and `?` are plain characters. */
+const EXACT_TESTS = new Set(['stringequals', 'stringnotequals', 'stringequalsignorecase', 'stringnotequalsignorecase']);
+
+/**
+ * Whether a literal aws:PrincipalArn value surely matches the principal's ARN: its ARN must be
+ * known exactly where the value is exact, and covered wherever the value has wildcards.
+ */
+function arnSurelyMatches(value: string, arn: string, test: string): boolean {
+  const ic = test.endsWith('ignorecase');
+  const v = ic ? value.toLowerCase() : value;
+  const a = ic ? arn.toLowerCase() : arn;
+  // Tokens (\uE000…\uE001) stand for names only known after apply.
+  if (EXACT_TESTS.has(test)) return !/[*?\uE000]/.test(a) && v === a;
+  return globCovers(v, a);
+}
 
 export abstract class Conditions extends Principals {
   /** Whether P may be among the values of a principal condition (conservative: unknown = yes). */
-  private inList(stack: string, variable: string, values: readonly string[], rec: PrincipalRec): boolean {
+  private inList(stack: string, variable: string, values: readonly string[], rec: PrincipalRec, test = ''): boolean {
     const p = rec.p;
     for (const v of values) {
       if (variable === 'aws:principalaccount') {
@@ -39,6 +54,7 @@ export abstract class Conditions extends Principals {
         continue;
       }
       if (variable === 'aws:userid') return true; // literal unique ids cannot be read
+      if (!v.includes('${') && test.endsWith('ignorecase') && globsIntersect(v.toLowerCase(), rec.arn.toLowerCase())) return true;
       if (!v.includes('${') && /[*?]/.test(v)) {
         if (globsIntersect(v, rec.arn)) return true;
         continue;
@@ -59,8 +75,8 @@ export abstract class Conditions extends Principals {
     for (const c of st.s.conditions) {
       const v = c.variable.toLowerCase();
       const t = baseTest(c.test);
-      if (PRINCIPAL_VARS.has(v) && POSITIVE_TESTS.has(t) && !this.inList(st.stack, v, c.values, rec)) return false;
-      if (PRINCIPAL_VARS.has(v) && NEGATIVE_TESTS.has(t) && this.inListDefinitely(st.stack, c.values, rec)) return false;
+      if (PRINCIPAL_VARS.has(v) && POSITIVE_TESTS.has(t) && !this.inList(st.stack, v, c.values, rec, t)) return false;
+      if (PRINCIPAL_VARS.has(v) && NEGATIVE_TESTS.has(t) && this.inListDefinitely(st.stack, c.values, rec, v, t)) return false;
     }
     return true;
   }
@@ -70,8 +86,13 @@ export abstract class Conditions extends Principals {
     return !st.s.conditions.some((c) => PRINCIPAL_VARS.has(c.variable.toLowerCase()));
   }
 
-  private inListDefinitely(stack: string, values: readonly string[], rec: PrincipalRec): boolean {
+  private inListDefinitely(stack: string, values: readonly string[], rec: PrincipalRec, variable = '', test = ''): boolean {
     for (const v of values) {
+      // Literal values: the principal's own ARN or account, where the configuration pins it.
+      if (!v.includes('${') && rec.p.kind !== 'external') {
+        if (variable === 'aws:principalarn' && arnSurelyMatches(v, rec.arn, test)) return true;
+        if (variable === 'aws:principalaccount' && /^\d{12}$/.test(v) && rec.p.account === `acct:${v}`) return true;
+      }
       const sr = v.includes('${') ? singleRef(v) : undefined;
       const res = sr ? this.ctx.resolve(stack, sr.ref) : undefined;
       const id = res ? this.canonical.get(key(res.resource.stack, res.resource.address)) : undefined;
@@ -94,11 +115,11 @@ export abstract class Conditions extends Principals {
       // A TLS-only deny does not block normal (TLS) access.
       if (v === 'aws:securetransport') return false;
       if (PRINCIPAL_VARS.has(v) && NEGATIVE_TESTS.has(t)) {
-        if (this.inList(st.stack, v, c.values, rec)) return false;
+        if (this.inList(st.stack, v, c.values, rec, t)) return false;
         continue;
       }
       if (PRINCIPAL_VARS.has(v) && POSITIVE_TESTS.has(t)) {
-        if (!this.inListDefinitely(st.stack, c.values, rec)) return false;
+        if (!this.inListDefinitely(st.stack, c.values, rec, v, t)) return false;
         continue;
       }
       // Any other condition may not hold: ignore the deny (never under-report access).

@@ -53,9 +53,11 @@ export abstract class Evaluation extends Trust {
       if (m === 'direct') direct ??= e.via;
       else viaRoot ??= e.via;
     }
-    if (direct) return direct;
-    const idAllow = (this.allowIdx.get(pid)?.get(action) ?? []).find((e) => this.resMatch(e.stmt, t, level, false));
+    // Across accounts the principal's own policies must allow too, unless some of them are not read.
+    if (direct && !this.crossesAccounts(rec, targetAccount)) return direct;
+    const idAllow = this.identityAllow(rec, action, t, level);
     if (!idAllow) return undefined;
+    if (direct) return direct;
     if (mayBeSameAccount(rec.p.account, targetAccount) && !rootGrantRequired) return idAllow.via;
     if (viaRoot) return `${idAllow.via} + ${viaRoot}`;
     return undefined;

@@ -22,10 +22,25 @@ export function globMatch(pattern: string, s: string): boolean {
   return p === pattern.length;
 }
 
-/** True when some string matches both globs (case-insensitive). */
+/**
+ * How far (exclusive) the `arn:partition:service:region:account:` head of a glob reaches:
+ * AWS compares that head without regard to case, the resource part after it (bucket, object
+ * key, role name) with it. A glob without five colons has no head we can place: all of it
+ * counts as head, which can only match more.
+ */
+function headEnd(g: string): number {
+  let at = -1;
+  for (let k = 0; k < 5; k++) {
+    at = g.indexOf(':', at + 1);
+    if (at < 0) return g.length;
+  }
+  return at + 1;
+}
+
+/** True when some string matches both globs: the ARN head case-insensitive, the resource part case-sensitive. */
 export function globsIntersect(a: string, b: string): boolean {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
+  const ha = headEnd(a);
+  const hb = headEnd(b);
   const n = a.length;
   const m = b.length;
   const w = m + 1;
@@ -48,7 +63,10 @@ export function globsIntersect(a: string, b: string): boolean {
       todo.push(i, j + 1);
       if (i < n) todo.push(i + 1, j);
     }
-    if (i < n && j < m && ca !== '*' && cb !== '*' && (ca === '?' || cb === '?' || ca === cb)) todo.push(i + 1, j + 1);
+    if (i < n && j < m && ca !== '*' && cb !== '*') {
+      // Case is ignored where either side is still in its head (a `*` may shift one against the other).
+      if (ca === '?' || cb === '?' || ca === cb || ((i < ha || j < hb) && ca.toLowerCase() === cb.toLowerCase())) todo.push(i + 1, j + 1);
+    }
   }
   return false;
 }

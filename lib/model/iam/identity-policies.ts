@@ -2,7 +2,8 @@
 import { key } from '../context';
 import { blocks, literal, strings } from '../load/refs';
 import type { TfResource } from '../types';
-import type { Entry, Stmt } from './types';
+import type { Entry, PrincipalRec, ReadPolicy, Stmt } from './types';
+import { awsManagedStatements } from './aws-managed';
 import { Conditions } from './conditions';
 
 export abstract class IdentityPolicies extends Conditions {
@@ -12,6 +13,21 @@ export abstract class IdentityPolicies extends Conditions {
   private readonly groupLabels = new Map<string, string>();
   private readonly userGroups = new Map<string, Set<string>>();
   private readonly groupByName = new Map<string, string>();
+  /**
+   * Principal and group ids with an identity policy we could not read, or a group outside the
+   * configuration: what they hold is not all in allowIdx, so evaluation must not rely on its absence.
+   */
+  private readonly unread = new Set<string>();
+
+  /** Whether an attached policy is missing, unreadable, or an AWS-managed one only guessed from its name. */
+  protected partial(pol: { read: ReadPolicy } | undefined): boolean {
+    return !pol || pol.read.problem !== undefined || (pol.read.managed !== undefined && awsManagedStatements(pol.read.managed).guessed);
+  }
+
+  /** Whether every identity policy of a managed user or role is read (its allowIdx is all it holds). */
+  protected ownPoliciesKnown(rec: PrincipalRec): boolean {
+    return rec.resource?.mode === 'managed' && rec.p.kind !== 'external' && !this.unread.has(rec.p.id);
+  }
 
   /** Indexed identity statements per principal: action → entries. */
   protected readonly allowIdx = new Map<string, Map<string, Entry[]>>();
@@ -25,6 +41,7 @@ export abstract class IdentityPolicies extends Conditions {
       const found = this.groupByName.get(name);
       if (found) return [found];
       const id = `group:${name}`;
+      this.unread.add(id);
       this.groupByName.set(name, id);
       this.groupLabels.set(id, `group ${name}`);
       return [id];
@@ -36,6 +53,7 @@ export abstract class IdentityPolicies extends Conditions {
       const name = literal(r.mode === 'data' ? r.values.group_name : r.values.name);
       const k = key(r.stack, r.address);
       const id = name ? (this.groupByName.get(name) ?? k) : k;
+      if (r.mode === 'data' && id === k) this.unread.add(id);
       if (!this.groupLabels.has(id)) this.groupLabels.set(id, `group ${name ?? r.address}`);
       out.push(id);
     }
@@ -87,8 +105,11 @@ export abstract class IdentityPolicies extends Conditions {
         if (r.mode !== 'managed') continue;
         const read = this.readPolicy(r.stack, r.values.policy, r);
         const via = `inline policy ${r.address}`;
-        if (kind === 'group') for (const g of this.groupIds(r.stack, r.values.group, r)) this.addEntries(this.groupPolicies, g, read.stmts, via);
-        else for (const p of this.principalIds(r.stack, r.values[kind], kind, r)) this.addEntries(this.identity, p, read.stmts, via);
+        const ids = kind === 'group' ? this.groupIds(r.stack, r.values.group, r) : this.principalIds(r.stack, r.values[kind], kind, r);
+        for (const id of ids) {
+          this.addEntries(kind === 'group' ? this.groupPolicies : this.identity, id, read.stmts, via);
+          if (read.problem) this.unread.add(id);
+        }
       }
     }
 
@@ -100,11 +121,13 @@ export abstract class IdentityPolicies extends Conditions {
       for (const b of blocks(r.values.inline_policy)) {
         if (b.policy === undefined) continue;
         const read = this.readPolicy(r.stack, b.policy, r);
+        if (read.problem) this.unread.add(id);
         const name = literal(b.name);
         this.addEntries(this.identity, id, read.stmts, `inline policy ${r.address}${name ? ` "${name}"` : ''}`);
       }
       for (const arn of strings(r.values.managed_policy_arns)) {
         const pol = this.policyByArn(r.stack, arn, r);
+        if (this.partial(pol)) this.unread.add(id);
         if (pol) this.addEntries(this.identity, id, pol.read.stmts, pol.label);
       }
     }
@@ -113,10 +136,14 @@ export abstract class IdentityPolicies extends Conditions {
     const attach = (r: TfResource, policyArns: unknown[], users: unknown[], roles: unknown[], groups: unknown[]) => {
       for (const arn of policyArns) {
         const pol = this.policyByArn(r.stack, arn, r);
-        if (!pol) continue;
-        for (const u of users) for (const p of this.principalIds(r.stack, u, 'user', r)) this.addEntries(this.identity, p, pol.read.stmts, pol.label);
-        for (const u of roles) for (const p of this.principalIds(r.stack, u, 'role', r)) this.addEntries(this.identity, p, pol.read.stmts, pol.label);
-        for (const g of groups) for (const gid of this.groupIds(r.stack, g, r)) this.addEntries(this.groupPolicies, gid, pol.read.stmts, pol.label);
+        const add = (map: Map<string, Entry[]>, id: string) => {
+          // A policy we cannot read still reaches the principal: it holds more than we see.
+          if (this.partial(pol)) this.unread.add(id);
+          if (pol) this.addEntries(map, id, pol.read.stmts, pol.label);
+        };
+        for (const u of users) for (const p of this.principalIds(r.stack, u, 'user', r)) add(this.identity, p);
+        for (const u of roles) for (const p of this.principalIds(r.stack, u, 'role', r)) add(this.identity, p);
+        for (const g of groups) for (const gid of this.groupIds(r.stack, g, r)) add(this.groupPolicies, gid);
       }
     };
     for (const r of ctx.ofType('aws_iam_user_policy_attachment')) attach(r, [r.values.policy_arn], [r.values.user], [], []);
@@ -130,6 +157,7 @@ export abstract class IdentityPolicies extends Conditions {
     // Groups a user belongs to contribute their policies.
     for (const [user, groups] of this.userGroups) {
       for (const g of groups) {
+        if (this.unread.has(g)) this.unread.add(user);
         const entries = this.groupPolicies.get(g) ?? [];
         const label = this.groupLabels.get(g) ?? g;
         let list = this.identity.get(user);
@@ -144,10 +172,13 @@ export abstract class IdentityPolicies extends Conditions {
     for (const [pid, entries] of this.identity) {
       const allow = new Map<string, Entry[]>();
       const deny = new Map<string, Entry[]>();
+      const rec = this.principals.get(pid);
       for (const e of entries) {
         const isDeny = e.stmt.s.effect === 'Deny';
         // Only unconditional identity denies remove access.
         if (isDeny && e.stmt.s.conditions.length > 0) continue;
+        // An Allow whose principal conditions (aws:PrincipalArn, ...) leave this principal out gives it nothing.
+        if (!isDeny && rec && !this.admitsEveryPrincipal(e.stmt) && !this.allowConditionsAdmit(e.stmt, rec)) continue;
         const idx = isDeny ? deny : allow;
         for (const a of this.stmtActions(e.stmt)) {
           let list = idx.get(a);

@@ -4,9 +4,9 @@ import { kmsKeyId } from '../settings';
 import { literal, strings } from '../load/refs';
 import type { KmsKey, Store, TfResource } from '../types';
 import type { Entry, KmsTarget, PSpec, Target } from './types';
-import { IdentityPolicies } from './identity-policies';
+import { Boundaries } from './boundaries';
 
-export abstract class ResourcePolicies extends IdentityPolicies {
+export abstract class ResourcePolicies extends Boundaries {
   /** Resource policy entries per store id. */
   protected readonly resourcePolicies = new Map<string, Entry[]>();
   protected readonly storeTargets = new Map<string, Target>();

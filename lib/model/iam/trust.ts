@@ -38,6 +38,8 @@ export abstract class Trust extends ResourcePolicies {
           const from = this.principals.get(id);
           if (!from || denies.some((d) => this.denyApplies(d, from))) continue;
           if (!this.allowConditionsAdmit(st, from)) continue;
+          // From another account its own policies must allow sts:AssumeRole too, unless some of them are not read.
+          if (this.crossesAccounts(from, rec.p.account) && !this.identityAllow(from, STS_ASSUME, target, 'any')) continue;
           this.addEdge(id, rec.p.id, `assumes ${r.address}`);
         }
         if (spec.any || spec.accounts.length) open.push({ role: rec, target, accounts: spec.accounts, any: spec.any, stmt: st });
@@ -62,7 +64,7 @@ export abstract class Trust extends ResourcePolicies {
       // The wildcard mesh: an unconditional sts:AssumeRole on every role links to the hub of the
       // open roles of the principal's account instead of to each; only the other open roles
       // (principal conditions, trust denies) are weighed one by one.
-      const uniform = !denied.length && this.matchesEveryRole(entries[0].stmt, hubs.uniform);
+      const uniform = !denied.length && !this.hasBoundary(pid) && this.matchesEveryRole(entries[0].stmt, hubs.uniform);
       if (uniform) hubs.link(pid, from.p.account, entries[0].via);
       // Only the roles the statements can name, unless one of them is a wildcard.
       let candidates: typeof open = [];
@@ -86,7 +88,7 @@ export abstract class Trust extends ResourcePolicies {
         if (denies.some((d) => this.denyApplies(d, from))) continue;
         if (denied.some((e) => this.resMatch(e.stmt, o.target, 'any', true))) continue;
         const e = entries.find((x) => this.resMatch(x.stmt, o.target, 'any', false));
-        if (e) this.addEdge(pid, o.role.p.id, `assumes ${o.role.p.address} (${e.via})`);
+        if (e && this.boundaryAdmits(from, STS_ASSUME, o.target, 'any')) this.addEdge(pid, o.role.p.id, `assumes ${o.role.p.address} (${e.via})`);
       }
     }
   }

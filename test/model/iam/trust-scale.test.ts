@@ -204,7 +204,8 @@ function oracle(specs: readonly RoleSpec[]): string[] {
     if (p === r) return false;
     const t = specs[r].trust;
     if (t.kind === 'none' || t.deny.includes(p)) return false;
-    if (t.kind === 'explicit') return t.who.includes(p);
+    // From another account, both sides: the trust names it and its own policy allows sts:AssumeRole.
+    if (t.kind === 'explicit') return t.who.includes(p) && (specs[p].account === specs[r].account || allows(specs[p], r));
     return (t.acct === 'any' || t.acct === specs[p].account) && (!t.cond || t.cond.includes(p)) && allows(specs[p], r);
   };
   const out: string[] = [];
