@@ -105,7 +105,7 @@ export abstract class Conditions extends Principals {
   /** Whether a resource-policy Deny applies to P (only denies we can pin down count). */
   protected denyApplies(st: Stmt, rec: PrincipalRec): boolean {
     const p = rec.p;
-    if (st.s.principals.length > 0 && !this.specMatch(this.pspec(st), p)) return false;
+    if (st.s.principals.length > 0 && !this.specSurelyMatches(this.pspec(st), p)) return false;
     const np = this.npspec(st);
     if (np && this.specMatch(np, p)) return false;
     if (st.s.principals.length === 0 && !np) return false;

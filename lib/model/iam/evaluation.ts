@@ -48,7 +48,7 @@ export abstract class Evaluation extends Trust {
       if (!this.resMatch(e.stmt, t, level, false)) continue;
       let m: 'direct' | 'account' | undefined;
       if (e.stmt.s.principals.length > 0) m = this.specMatch(this.pspec(e.stmt), rec.p);
-      else if (e.stmt.s.notPrincipals) m = this.specMatch(this.npspec(e.stmt)!, rec.p) ? undefined : 'direct';
+      else if (e.stmt.s.notPrincipals) m = this.specSurelyMatches(this.npspec(e.stmt)!, rec.p) ? undefined : 'direct';
       if (!m || !this.allowConditionsAdmit(e.stmt, rec)) continue;
       if (m === 'direct') direct ??= e.via;
       else viaRoot ??= e.via;
@@ -217,7 +217,9 @@ export abstract class Evaluation extends Trust {
       const sr = raw.includes('${') ? singleRef(raw) : undefined;
       const res = sr ? this.ctx.resolve(st.stack, sr.ref) : undefined;
       const t = res ? this.targetOf(res.resource) : undefined;
-      if (!res || !t || !t.managed) {
+      // A wildcard that runs past the reference (`${aws_s3_bucket.db.arn}*`) may match other stores too.
+      const runsPast = sr !== undefined && /[*?]/.test(sr.prefix + sr.suffix) && !sr.suffix.startsWith('/');
+      if (!res || !t || !t.managed || runsPast) {
         out = 'all';
         break;
       }

@@ -1,13 +1,17 @@
 /** Glob matching for IAM patterns: one pattern against a string, two patterns against each other, and coverage. */
 
-/** Glob match (`*` any run, `?` one character) of a pattern against a concrete string. */
-export function globMatch(pattern: string, s: string): boolean {
+/**
+ * Glob match (`*` any run, `?` one character) of a pattern against a concrete string.
+ * `opaque` stands for a non-empty run of characters: a `?` matches it only when a `*` follows
+ * to take the rest of the run.
+ */
+export function globMatch(pattern: string, s: string, opaque?: string): boolean {
   let p = 0;
   let i = 0;
   let star = -1;
   let mark = 0;
   while (i < s.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === s[i])) {
+    if (p < pattern.length && ((pattern[p] === '?' && (s[i] !== opaque || pattern[p + 1] === '*')) || pattern[p] === s[i])) {
       p++;
       i++;
     } else if (p < pattern.length && pattern[p] === '*') {
@@ -73,7 +77,12 @@ export function globsIntersect(a: string, b: string): boolean {
 
 const SENTINEL = '\uE0FF';
 
-/** True when the glob `pattern` matches every string the glob `template` stands for (approximately). */
+/**
+ * True when the glob `pattern` matches every string the glob `template` stands for
+ * (approximately). A wildcard of the template is a non-empty run (an object key, a generated
+ * suffix), which a `*` or `?*` of the pattern covers and a `?` alone does not: `kb/?` does not
+ * cover `kb/*`.
+ */
 export function globCovers(pattern: string, template: string): boolean {
-  return globMatch(pattern, template.replace(/\*/g, SENTINEL).replace(/\?/g, SENTINEL));
+  return globMatch(pattern, template.replace(/\*/g, SENTINEL).replace(/\?/g, SENTINEL), SENTINEL);
 }

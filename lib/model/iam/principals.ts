@@ -3,7 +3,7 @@ import { key } from '../context';
 import type { PolicyPrincipal } from '../policy';
 import { literal, singleRef } from '../load/refs';
 import { CUSTODY_ROLES, TAG_ROLE, type CustodyRole, type Principal, type TfResource } from '../types';
-import { accountId, mayBeSameAccount } from './accounts';
+import { accountId, mayBeSameAccount, surelySameAccount } from './accounts';
 import type { PrincipalRec, PSpec, Stmt } from './types';
 import { PolicyReader } from './policies';
 
@@ -133,6 +133,8 @@ export abstract class Principals extends PolicyReader {
       }
       let kind: 'user' | 'role' | undefined;
       let name: string | undefined;
+      // `assumed-role/<role>/<session>` names one session of the role, not the role.
+      const session = rest.startsWith('assumed-role/');
       if (rest.startsWith('user/') || rest.startsWith('role/')) {
         kind = rest.startsWith('user/') ? 'user' : 'role';
         name = rest.slice(rest.lastIndexOf('/') + 1);
@@ -146,13 +148,13 @@ export abstract class Principals extends PolicyReader {
           const res = sr ? this.ctx.resolve(stack, sr.ref) : undefined;
           const id = res ? this.canonical.get(key(res.resource.stack, res.resource.address)) : undefined;
           if (id) {
-            into.ids.add(id);
+            this.addId(into, id, session || !surelySameAccount(this.principals.get(id)!.p.account, account ?? '*', this.oneOpenProvider));
             return true;
           }
         } else if (!/[*?]/.test(name)) {
           const found = this.findByName(kind, name, account);
           if (found.length) {
-            for (const id of found) into.ids.add(id);
+            for (const id of found) this.addId(into, id, session || !surelySameAccount(this.principals.get(id)!.p.account, account ?? '*', this.oneOpenProvider));
             return true;
           }
           if (register) {
@@ -168,6 +170,12 @@ export abstract class Principals extends PolicyReader {
       return true;
     }
     return false;
+  }
+
+  private addId(into: PSpec, id: string, partial: boolean): void {
+    if (!partial) into.partial?.delete(id);
+    else if (!into.ids.has(id)) (into.partial ??= new Set()).add(id);
+    into.ids.add(id);
   }
 
   protected accountPart(stack: string, part: string): string | undefined {
@@ -214,5 +222,11 @@ export abstract class Principals extends PolicyReader {
     if (spec.any || spec.ids.has(p.id)) return 'direct';
     if (spec.accounts.some((a) => a === '*' || mayBeSameAccount(a, p.account))) return 'account';
     return undefined;
+  }
+
+  /** Whether a principal list certainly names P (what a Deny or a NotPrincipal exclusion needs). */
+  protected specSurelyMatches(spec: PSpec, p: Principal): boolean {
+    if (spec.any || (spec.ids.has(p.id) && !spec.partial?.has(p.id))) return true;
+    return spec.accounts.some((a) => surelySameAccount(a, p.account, this.oneOpenProvider));
   }
 }

@@ -78,6 +78,16 @@ function valueOfAttr(t: Target, attr: string | undefined): string | undefined {
   }
 }
 
+/**
+ * Whether a pattern may match more than the value of its reference `i`: it has a wildcard
+ * elsewhere, and the reference is not closed by a `/` (a bucket name never holds one).
+ */
+function runsPast(parts: ReturnType<typeof splitTemplate>, i: number): boolean {
+  const next = parts[i + 1];
+  if (next && 'lit' in next && next.lit.startsWith('/')) return false;
+  return parts.some((q, j) => j !== i && 'lit' in q && /[*?]/.test(q.lit));
+}
+
 export abstract class Targets extends AnalysisBase {
   private readonly targets = new Map<string, Target>();
   private tokenCount = 0;
@@ -155,7 +165,7 @@ export abstract class Targets extends AnalysisBase {
     if (!raw.includes('${')) return raw;
     const parts = splitTemplate(raw);
     let out = '';
-    for (const part of parts) {
+    for (const [i, part] of parts.entries()) {
       if ('lit' in part) {
         out += part.lit;
         continue;
@@ -188,8 +198,9 @@ export abstract class Targets extends AnalysisBase {
         } else out += v;
         continue;
       }
-      // A different entity: two managed resources are never the same thing.
-      if (et.managed && t.managed) return null;
+      // A different entity: two managed resources are never the same thing, unless a wildcard
+      // lets the pattern run past the reference (`${aws_s3_bucket.db.arn}*` covers huph-keys/*).
+      if (et.managed && t.managed && (deny || !runsPast(parts, i))) return null;
       const v = valueOfAttr(et, res.attr);
       if (v === undefined || !et.nameKnown) {
         if (deny) return null;

@@ -54,6 +54,11 @@ export interface PSpec {
   readonly ids: Set<string>;
   /** Account identities whose root is named (`*` = an account we cannot tell). */
   readonly accounts: string[];
+  /**
+   * Ids the list may name or may miss: one session of a role, or a name whose account may
+   * differ. An Allow counts them (over-report); a Deny or a NotPrincipal exclusion does not.
+   */
+  partial?: Set<string>;
 }
 
 export interface PrincipalRec {

@@ -6,8 +6,9 @@ describe('mayBeSameAccount', () => {
   it('treats identities that pin different things as different accounts', () => {
     expect(mayBeSameAccount('acct:111111111111', 'acct:111111111111')).toBe(true);
     expect(mayBeSameAccount('acct:111111111111', 'acct:222222222222')).toBe(false);
-    expect(mayBeSameAccount('profile:a', 'profile:b')).toBe(false);
-    expect(mayBeSameAccount('profile:a', 'acct:111111111111')).toBe(false);
+    // A named profile pins no account (issue 17).
+    expect(mayBeSameAccount('profile:a', 'profile:b')).toBe(true);
+    expect(mayBeSameAccount('profile:a', 'acct:111111111111')).toBe(true);
   });
 
   it('lets an identity that pins nothing be any account', () => {
