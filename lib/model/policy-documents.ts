@@ -12,25 +12,28 @@
 import type { PolicyStatement } from './policy';
 
 /** The parts of one `aws_iam_policy_document`, each already read into statements. */
-export interface PolicyDocumentParts {
-  readonly sources?: readonly (readonly PolicyStatement[])[];
-  readonly own?: readonly PolicyStatement[];
-  readonly overrides?: readonly (readonly PolicyStatement[])[];
+export interface PolicyDocumentParts<T = PolicyStatement> {
+  readonly sources?: readonly (readonly T[])[];
+  readonly own?: readonly T[];
+  readonly overrides?: readonly (readonly T[])[];
 }
 
-/** Replace the statement with the same non-empty sid, else append. */
-function put(list: PolicyStatement[], st: PolicyStatement): void {
-  const i = st.sid ? list.findIndex((x) => x.sid === st.sid) : -1;
-  if (i >= 0) list[i] = st;
-  else list.push(st);
-}
-
-/** The statements of the merged document, in Terraform's order. */
-export function mergePolicyDocuments(parts: PolicyDocumentParts): PolicyStatement[] {
-  const out: PolicyStatement[] = [];
+/**
+ * The statements of the merged document, in Terraform's order. `sidOf` reads the sid of a
+ * wrapped statement (the IAM layer's `Stmt` wraps a PolicyStatement as `s`).
+ */
+export function mergePolicyDocuments<T = PolicyStatement>(parts: PolicyDocumentParts<T>, sidOf: (st: T) => string | undefined = (st) => (st as PolicyStatement).sid): T[] {
+  const out: T[] = [];
+  // Replace the statement with the same non-empty sid, else append.
+  const put = (st: T) => {
+    const sid = sidOf(st);
+    const i = sid ? out.findIndex((x) => sidOf(x) === sid) : -1;
+    if (i >= 0) out[i] = st;
+    else out.push(st);
+  };
   // Terraform refuses duplicate sids across sources; should one slip through, the later wins.
-  for (const doc of parts.sources ?? []) for (const st of doc) put(out, st);
-  for (const st of parts.own ?? []) put(out, st);
-  for (const doc of parts.overrides ?? []) for (const st of doc) put(out, st);
+  for (const doc of parts.sources ?? []) for (const st of doc) put(st);
+  for (const st of parts.own ?? []) put(st);
+  for (const doc of parts.overrides ?? []) for (const st of doc) put(st);
   return out;
 }
