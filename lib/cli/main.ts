@@ -12,7 +12,8 @@ import { renderSarif } from '../report/sarif';
 import { summarizeModel } from '../report/summarize';
 import { renderText } from '../report/text';
 import { escapeControls, escapeControlsKeepNewlines, escapeJsonControls } from '../report/escape';
-import { InputError, readInputs, type InputFrontEnd } from './inputs';
+import { FRONT_ENDS, InputError, readInputs, type InputFrontEnd } from './inputs';
+import { capturingPlans, sourceHint, withSources } from './source';
 
 /** Where the CLI writes, and what tests may inject. */
 export interface CliIo {
@@ -35,7 +36,7 @@ export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
 export { NOT_PROVEN };
 export type Format = (typeof FORMATS)[number];
 
-export const USAGE = `Usage: key-custody check <path>... [--format text|markdown|json|sarif] [--strict]
+export const USAGE = `Usage: key-custody check <path>... [--format text|markdown|json|sarif] [--strict] [--source <dir>]
        key-custody verify-key <file> --app zitadel|servos|act
 
 Check the key custody of synthesized cdktf stacks: custody separation, 3-2-1 copies,
@@ -52,6 +53,9 @@ what cannot be proven that way is reported as ${NOT_PROVEN} (a warning).
 Options:
   --format <f>   text (default), markdown, json or sarif
   --strict       warnings fail the check too
+  --source <dir> the Terraform configuration a plan was made from (the folder
+                 \`terraform plan\` ran in): its .tf files and local modules fill in
+                 what the plan lost (jsonencode, locals, dynamic blocks); once per plan
   -h, --help     show this help
   -V, --version  show the version
 
@@ -70,6 +74,7 @@ interface CheckArgs {
   readonly paths: string[];
   readonly format: Format;
   readonly strict: boolean;
+  readonly sources: string[];
 }
 
 type Parsed = { kind: 'help' } | { kind: 'version' } | ({ kind: 'check' } & CheckArgs);
@@ -88,6 +93,7 @@ function parseArgs(argv: readonly string[]): Parsed {
   const paths: string[] = [];
   let format: Format = 'text';
   let strict = false;
+  const sources: string[] = [];
   let optionsDone = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -97,6 +103,10 @@ function parseArgs(argv: readonly string[]): Parsed {
       optionsDone = true;
     } else if (a === '--strict') {
       strict = true;
+    } else if (a === '--source' || a.startsWith('--source=')) {
+      const value = a.startsWith('--source=') ? a.slice('--source='.length) : rest[++i];
+      if (value === undefined || value === '') throw new UsageError('--source needs a folder: the one `terraform plan` ran in');
+      sources.push(value);
     } else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
       const value = a.startsWith('--format=') ? a.slice('--format='.length) : rest[++i];
       if (value === undefined || value === '') throw new UsageError(`--format needs a value: ${FORMATS.join(', ')}`);
@@ -107,7 +117,7 @@ function parseArgs(argv: readonly string[]): Parsed {
     }
   }
   if (paths.length === 0) throw new UsageError('check needs at least one path; run `cdktf synth` first and pass its cdktf.out folder');
-  return { kind: 'check', paths, format, strict };
+  return { kind: 'check', paths, format, strict, sources };
 }
 
 /** The package version, read from the package.json above this file (source or dist layout). */
@@ -189,7 +199,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       write(`${packageVersion()}\n`);
       return 0;
     }
-    const { documents } = readInputs(parsed.paths, { cwd: io.cwd, frontEnds: io.frontEnds });
+    const capture = capturingPlans(io.frontEnds ?? FRONT_ENDS);
+    const read = readInputs(parsed.paths, { cwd: io.cwd, frontEnds: capture.frontEnds });
+    const documents = parsed.sources.length > 0 ? await withSources(read.documents, capture.plans, parsed.sources, io.cwd ?? process.cwd()) : read.documents;
 
     const rules = io.rules ?? ALL_RULES;
     const stacks = documents.map((d) => d.stack);
@@ -214,6 +226,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         break;
       case 'text':
         out = renderText(result.findings, { stacks, color: io.isTTY === true, strict: parsed.strict });
+        if (parsed.sources.length === 0) out += sourceHint(documents, capture.plans) ?? '';
         break;
     }
     write(parsed.format === 'json' || parsed.format === 'sarif' ? escapeJsonControls(out) : out);

@@ -3,6 +3,7 @@ import { computeAccess } from './iam/analysis';
 import { readManifest, MANIFEST_KIND } from './manifest';
 import { readStoreSettings } from './settings';
 import { readContainers } from './containers';
+import { replicaStores } from './replicas';
 import { bool, literal } from './load/refs';
 import { accountOf } from './accounts';
 import { CUSTODY_ROLES, TAG_APP, TAG_KEY, TAG_ROLE, type CustodyRole } from '../policy/tags';
@@ -73,6 +74,8 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
     const role = tags[TAG_ROLE];
     if (isRole(role) && role !== 'drill') addStore(r, role, tags[TAG_KEY], tags[TAG_APP], false);
   }
+  // A replica holds what its source holds, tagged or not.
+  for (const rep of replicaStores(ctx, stores)) addStore(rep.resource, rep.role, rep.key, rep.app, false);
   for (const m of manifests) {
     for (const a of m.adoptedStores) {
       const r = ctx.resource(m.stack, a.address);

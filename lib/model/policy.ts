@@ -1,6 +1,7 @@
 import type { ModelContext } from './context';
 import { parseJsonencode } from './load/hcl';
 import { blocks, singleRef, strings } from './load/refs';
+import { mergePolicyDocuments } from './policy-documents';
 
 /** One IAM policy statement, normalized from JSON policies or `aws_iam_policy_document`. */
 export interface PolicyStatement {
@@ -115,10 +116,12 @@ export function parsePolicy(ctx: ModelContext, stack: string, value: unknown, de
     const resolved = ctx.resolve(stack, single.ref);
     if (resolved && resolved.resource.type === 'aws_iam_policy_document' && resolved.resource.mode === 'data') {
       const doc = resolved.resource;
-      const statements = statementsOfDocument(doc.values);
-      for (const attr of ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json']) {
-        for (const src of strings(doc.values[attr])) statements.push(...parsePolicy(ctx, doc.stack, src, depth + 1).statements);
-      }
+      const read = (attrs: readonly string[]) => attrs.flatMap((a) => strings(doc.values[a])).map((src) => parsePolicy(ctx, doc.stack, src, depth + 1).statements);
+      const statements = mergePolicyDocuments({
+        sources: read(['source_json', 'source_policy_documents']),
+        own: statementsOfDocument(doc.values),
+        overrides: read(['override_json', 'override_policy_documents']),
+      });
       return { statements, unparsed: false, document: doc.address };
     }
     if (resolved && resolved.resource.type === 'aws_iam_policy' && resolved.attr === 'policy') {

@@ -1,5 +1,6 @@
 import type { CustodyModel, Grant, Store } from '../model/types';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
+import { unproven } from './unproven';
 
 function principalLabel(model: CustodyModel, id: string, from: string): string {
   const p = model.principalById(id);
@@ -15,7 +16,7 @@ function companionName(s: Store, type: string): string {
 const WRITE = new Set(['write']);
 const DELETE = new Set(['delete', 'admin']);
 
-function settingsViolations(s: Store): RuleViolation[] {
+function settingsViolations(s: Store, policyUnproven = false): RuleViolation[] {
   const out: RuleViolation[] = [];
   const r = s.resource;
   const st = s.settings;
@@ -50,7 +51,7 @@ function settingsViolations(s: Store): RuleViolation[] {
     );
   }
 
-  if (!st.denyDeleteToWriters) {
+  if (!st.denyDeleteToWriters && !policyUnproven) {
     out.push(
       violationAt(
         r,
@@ -101,7 +102,7 @@ export const rule: CustodyRule = {
     for (const s of model.stores) {
       if (s.role !== 'key-backup') continue;
       if (s.kind === 's3') {
-        out.push(...settingsViolations(s));
+        out.push(...settingsViolations(s, unproven(model, s.stack, s.settings.companions.aws_s3_bucket_policy)));
       } else {
         out.push(
           violationAt(

@@ -1,5 +1,6 @@
 import type { CustodyModel, KmsKey, Store } from '../model/types';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
+import { unproven } from './unproven';
 
 function companion(s: Store, type: string): { name: string; exists: boolean } {
   const existing = s.settings.companions[type];
@@ -64,7 +65,7 @@ export const rule: CustodyRule = {
           ),
         );
       }
-      if (!st.tlsOnly) {
+      if (!st.tlsOnly && !unproven(model, s.stack, st.companions.aws_s3_bucket_policy)) {
         const c = companion(s, 'aws_s3_bucket_policy');
         out.push(
           violationAt(
@@ -74,7 +75,7 @@ export const rule: CustodyRule = {
           ),
         );
       }
-      const kms = kmsProblem(model, s);
+      const kms = st.kmsKey === undefined && st.sseKms && unproven(model, s.stack, st.companions.aws_s3_bucket_server_side_encryption_configuration) ? undefined : kmsProblem(model, s);
       if (kms) {
         const c = companion(s, 'aws_s3_bucket_server_side_encryption_configuration');
         out.push(

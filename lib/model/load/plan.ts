@@ -441,6 +441,9 @@ export function loadPlanJson(stack: string, json: unknown, source = stack): TfDo
           const known = plan && k in plan ? plan[k] : base[k];
           const v = plan || k in base ? reader.merge(e, known, plan ? obj(unk)[k] : undefined, at, k) : reader.fromExpr(e, at, k);
           if (v !== undefined && v !== null) setOwn(merged, k, v);
+          if (!(k in expressions) && plan && Array.isArray(plan[k]) && (plan[k] as unknown[]).some(isObj) && hasUnknownPart(obj(unk)[k]) && !reader.unknowns.some((u) => u.address === at && u.what.startsWith(k))) {
+            reader.unknown(at, `${k} comes from a dynamic block, which the plan's configuration does not spell out; its parts only known after apply are not proven`);
+          }
         }
         conservativePolicy(reader, type, merged, expressions, scope, at);
         resources.push({
@@ -512,6 +515,13 @@ function allowObjectsToo(statement: Json): void {
   for (const x of [...have]) {
     if (/^\$\{[^}]*\.arn\}$/.test(x) && !have.has(`${x}/*`)) list.push(`${x}/*`);
   }
+}
+
+/** True when an after_unknown value marks anything unknown. */
+function hasUnknownPart(unk: unknown): boolean {
+  if (unk === true) return true;
+  if (Array.isArray(unk)) return unk.some(hasUnknownPart);
+  return isObj(unk) && Object.values(unk).some(hasUnknownPart);
 }
 
 /** Module part of an instance address: `module.a[0].aws_x.y` → `module.a[0]`. */

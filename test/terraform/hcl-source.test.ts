@@ -1,0 +1,93 @@
+/**
+ * Terraform tier (issue 18): plans of ordinary HCL, checked with and without --source.
+ *
+ * The careful setup in test/fixtures/hcl/careful (local module-style custody buckets with
+ * dynamic encryption blocks, policies merged from source_policy_documents, locals, jsonencode
+ * policies with one reference, an untagged replica of the key backups) is planned offline, then
+ * each planted break of test/fixtures/hcl/breaks.ts on a copy of it.
+ *
+ * Expected: with --source, the careful setup gives zero errors and every break its error.
+ * Without --source, every break is reported as its error or as a KC092 naming the value.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main';
+import { BREAKS, type PlantedBreak } from '../fixtures/hcl/breaks';
+import { cliConfigFor, describeTerraform, requireTerraform } from '../helpers/terraform';
+
+const CAREFUL = join(__dirname, '..', 'fixtures', 'hcl', 'careful');
+const root = mkdtempSync(join(tmpdir(), 'kc-hcl-source-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface Finding {
+  readonly ruleId: string;
+  readonly severity: string;
+  readonly address: string;
+  readonly message: string;
+}
+
+/** Copy the careful setup, apply a break, `terraform init/plan/show -json`; returns the folder. */
+function plan(name: string, edit?: PlantedBreak): string {
+  const tool = requireTerraform();
+  const dir = join(root, name);
+  cpSync(CAREFUL, dir, { recursive: true });
+  if (edit) {
+    const file = join(dir, edit.file);
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(edit.find)) throw new Error(`break ${edit.name}: ${edit.file} has no ${JSON.stringify(edit.find)}; update test/fixtures/hcl/breaks.ts`);
+    writeFileSync(file, text.replace(edit.find, edit.replace));
+  }
+  const rc = join(root, `${name}.tfrc`);
+  writeFileSync(rc, cliConfigFor(tool.mirror));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: rc, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+  const tf = (args: string[]) => {
+    const r = spawnSync(tool.bin, args, { cwd: dir, env, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`terraform ${args[0]} in ${dir} failed: ${r.stderr || r.stdout}`);
+    return r.stdout;
+  };
+  tf(['init', '-input=false', '-no-color', '-lock=false']);
+  tf(['plan', '-refresh=false', '-out=plan.bin', '-input=false', '-lock=false', '-no-color']);
+  writeFileSync(join(dir, 'plan.json'), tf(['show', '-json', '-no-color', 'plan.bin']));
+  return dir;
+}
+
+async function check(dir: string, withSource: boolean): Promise<Finding[]> {
+  let out = '';
+  const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, today: '2026-12-06' };
+  const code = await main(['check', join(dir, 'plan.json'), '--format', 'json', ...(withSource ? ['--source', dir] : [])], io);
+  expect(code, out).not.toBe(2);
+  return (JSON.parse(out) as { findings: Finding[] }).findings;
+}
+
+const errors = (f: readonly Finding[]) => f.filter((x) => x.severity === 'error');
+
+describeTerraform('plans of ordinary HCL, with and without --source', () => {
+  it('the careful setup gives zero errors with --source', async () => {
+    const dir = plan('careful');
+    const found = await check(dir, true);
+    expect(errors(found).map((f) => `${f.ruleId} ${f.address} ${f.message}`)).toEqual([]);
+    // Nothing is left unproven: the source spells out every value the plan lost.
+    expect(found.filter((f) => f.ruleId === 'KC092').map((f) => f.message)).toEqual([]);
+    // The untagged replica of the key backups is a key-backup store: checked, and hardened.
+    const report = await check(dir, false);
+    expect(report.some((f) => f.address.includes('module.keys_replica'))).toBe(true);
+  }, 300_000);
+
+  for (const b of BREAKS) {
+    it(`${b.name}: ${b.what}`, async () => {
+      const dir = plan(b.name, b);
+      const withSource = errors(await check(dir, true));
+      expect(withSource.map((f) => `${f.ruleId} ${f.message}`).join('\n')).toContain(b.expect.ruleId);
+      const names = (f: Finding) => f.address === b.expect.address || f.message.includes(b.expect.address);
+      expect(withSource.some((f) => f.ruleId === b.expect.ruleId && names(f))).toBe(true);
+      // Without --source: the break itself, or a KC092 that names a value of the plan.
+      const without = await check(dir, false);
+      const reported = without.some((f) => f.ruleId === b.expect.ruleId && f.severity === 'error' && names(f));
+      const unproven = without.filter((f) => f.ruleId === 'KC092');
+      expect(reported || unproven.length > 0, JSON.stringify(without, null, 1)).toBe(true);
+    }, 300_000);
+  }
+});
