@@ -8,6 +8,7 @@ import { awsManagedName, awsManagedStatements, isAwsManagedPolicy } from './aws-
 import { globMatch } from './globs';
 import { Targets } from './targets';
 import type { ReadPolicy, Stmt } from './types';
+import { mergePolicyDocuments } from '../policy-documents';
 
 const ALL_ACTIONS: readonly string[] = [
   ...new Set([...Object.values(STORE_ACTIONS).flatMap((l) => l.map((s) => s.action)), ...KMS_DECRYPT_ACTIONS, STS_ASSUME]),
@@ -72,10 +73,10 @@ export abstract class PolicyReader extends Targets {
       if (!res) return { stmts: [], problem: `the policy comes from ${v}, which is not in the configuration` };
       const r = res.resource;
       if (r.mode === 'data' && r.type === 'aws_iam_policy_document') {
-        const stmts = this.wrap(statementsOfDocument(r.values), r.stack);
-        for (const attr of ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json']) {
-          for (const src of strings(r.values[attr])) stmts.push(...this.readPolicy(r.stack, src, r, depth + 1).stmts);
-        }
+        // Merged as Terraform merges them: an override that replaces a Deny by sid removes it.
+        const read = (attrs: readonly string[]) => attrs.flatMap((a) => strings(r.values[a])).map((src) => this.readPolicy(r.stack, src, r, depth + 1).stmts);
+        const own = this.wrap(statementsOfDocument(r.values), r.stack);
+        const stmts = mergePolicyDocuments({ sources: read(['source_json', 'source_policy_documents']), own, overrides: read(['override_json', 'override_policy_documents']) }, (st) => st.s.sid);
         return { stmts };
       }
       if (r.type === 'aws_iam_policy' && r.mode === 'data') {
