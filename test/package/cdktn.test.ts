@@ -142,6 +142,11 @@ describe('package tier: the library on CDK Terrain (cdktn) through the "cdktf" a
     for (const p of ['cdktf-key-custody', '@cdktf/provider-aws', '@cdktf/provider-docker']) {
       expect(readdirSync(join(cdktn, 'node_modules', p)), p).not.toContain('node_modules');
     }
+    // npm finds the tree valid: no invalid or missing peer (the library's own peer names 0.24.0).
+    const ls = spawnSync('npm', ['ls', '--all'], { cwd: cdktn, encoding: 'utf8' });
+    expect(ls.status, ls.stdout + ls.stderr).toBe(0);
+    const peers = (JSON.parse(readFileSync(join(cdktn, 'node_modules', 'cdktf-key-custody', 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies;
+    expect(peers.cdktf.split('||').map((v) => v.trim())).toEqual(['0.21.0', '0.24.0']);
     process.stdout.write(`cdktn consumer: npm install took ${(cdktnInstall.ms / 1000).toFixed(1)} s on Node ${process.version}\n`);
   });
 
