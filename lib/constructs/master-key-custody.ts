@@ -1,10 +1,11 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformProvider, TerraformStack, Token } from 'cdktf';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Token, type TerraformProvider, type TerraformStack } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 import type { AppProfile } from '../profiles';
 import { ProtectedAppContainer, type ProtectedAppContainerProps } from './app/protected-app-container';
-import { AdoptedBackupBucket } from './buckets/adopted-backup-bucket';
+import type { AdoptedBackupBucket } from './buckets/adopted-backup-bucket';
+import { assertOneCdktfRelease, brand, cdktfObject, hasBrand, isProvider, isProviderOf, isStack } from '../synth/identity';
 import { DatabaseBackupBucket, type DatabaseBackupBucketProps } from './buckets/database-backup-bucket';
 import { KeyBackupBucket, type KeyBackupBucketProps } from './buckets/key-backup-bucket';
 import type { KeyCopyDeclaration } from './key/generations';
@@ -163,8 +164,8 @@ export interface MasterKeyCustodyProps {
 }
 
 const stackSchema = (what: string) =>
-  z.custom<TerraformStack>((v) => v instanceof TerraformStack, `must be a TerraformStack (${what}); create one with new TerraformStack(app, "<name>")`);
-const providerSchema = (what: string) => z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, `must be a provider (${what})`);
+  cdktfObject<TerraformStack>(isStack, 'TerraformStack', `must be a TerraformStack (${what}); create one with new TerraformStack(app, "<name>")`);
+const providerSchema = (what: string) => cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', `must be a provider (${what})`);
 const account = z
   .string()
   .refine((v) => Token.isUnresolved(v) || /^\d{12}$/.test(v), { error: (i) => `must be a 12-digit AWS account id; got "${String(i.input)}"` });
@@ -216,8 +217,9 @@ const shape = {
     })
     .optional(),
   drillStack: stackSchema('the recovery drill\'s scratch docker host'),
-  drillProvider: z.custom<TerraformProvider>(
-    (v) => v instanceof TerraformProvider && v.terraformResourceType === 'docker',
+  drillProvider: cdktfObject<TerraformProvider>(
+    (v) => isProviderOf(v, 'docker'),
+    'TerraformProvider',
     'must be the docker provider of the scratch host, e.g. new DockerProvider(drillStack, "scratch", { alias: "scratch", host: "ssh://deploy@scratch.example.com" })',
   ),
   drillAwsStack: stackSchema('the drill\'s schedule and alarm').optional(),
@@ -246,13 +248,13 @@ const ROLE_NAMES = {
 
 /** The one literal account an AWS provider is pinned to, if any. */
 function pinnedAccount(p: TerraformProvider | undefined): string | undefined {
-  if (!(p instanceof AwsProvider)) return undefined;
+  if (!isProviderOf<AwsProvider>(p, 'aws')) return undefined;
   const ids = p.allowedAccountIds;
   return ids && ids.length === 1 && !Token.isUnresolved(ids[0]) ? ids[0] : undefined;
 }
 
 function defaultAwsProvider(stack: TerraformStack): TerraformProvider | undefined {
-  return stack.node.children.find((c): c is TerraformProvider => c instanceof TerraformProvider && c.terraformResourceType === 'aws' && !c.alias);
+  return stack.node.children.find((c): c is TerraformProvider => isProviderOf(c, 'aws') && !c.alias);
 }
 
 function literalName(v: unknown): string | undefined {
@@ -301,6 +303,7 @@ export class MasterKeyCustody extends Construct {
 
   constructor(scope: Construct, id: string, props: MasterKeyCustodyProps) {
     super(scope, id);
+    assertOneCdktfRelease(this);
     const p = parseProps(
       'MasterKeyCustody',
       this,
@@ -400,7 +403,7 @@ export class MasterKeyCustody extends Construct {
     });
 
     const dbBucket = this.dbBucket;
-    if (dbBucket instanceof AdoptedBackupBucket && !existing?.drillReaderArn) {
+    if (hasBrand<AdoptedBackupBucket>(dbBucket, 'AdoptedBackupBucket') && !existing?.drillReaderArn) {
       throw custodyAdoptedBucketWithoutDrillReader(this, existing?.bucketName);
     }
     const drillProps: RecoveryDrillProps = {
@@ -413,10 +416,10 @@ export class MasterKeyCustody extends Construct {
       timezone: p.timezone,
       // The drill's read-only readers live next to their buckets, under this construct's name.
       keyReaderScope: this.holder(p.keyCustodyStack),
-      dbReaderScope: dbBucket instanceof AdoptedBackupBucket ? undefined : this.holder(p.dbBackupStack),
+      dbReaderScope: hasBrand<AdoptedBackupBucket>(dbBucket, 'AdoptedBackupBucket') ? undefined : this.holder(p.dbBackupStack),
       keyReaderTrust: keyAccountId ? { principals: [keyAccountId] } : undefined,
       dbReaderTrust: dbAccountId ? { principals: [dbAccountId] } : undefined,
-      ...(dbBucket instanceof AdoptedBackupBucket ? { dbReaderArn: existing?.drillReaderArn } : {}),
+      ...(hasBrand<AdoptedBackupBucket>(dbBucket, 'AdoptedBackupBucket') ? { dbReaderArn: existing?.drillReaderArn } : {}),
       ...(p.drillProps ?? {}),
     };
     this.drill = new RecoveryDrill(this.holder(p.drillStack), 'Drill', drillProps);
@@ -433,7 +436,7 @@ export class MasterKeyCustody extends Construct {
   private holder(stack: TerraformStack): Construct {
     if (stackOf(this) === stack) return this;
     const found = stack.node.tryFindChild(this.node.id);
-    if (found instanceof MasterKeyCustodyPart && found.owner === this) return found;
+    if (hasBrand<MasterKeyCustodyPart>(found, 'MasterKeyCustodyPart') && found.owner === this) return found;
     if (found) {
       throw custodyIdTaken(this, stack.node.id, this.node.id);
     }
@@ -477,10 +480,11 @@ export class MasterKeyCustodyPart extends Construct {
     public readonly owner: MasterKeyCustody,
   ) {
     super(scope, id);
+    brand(this, 'MasterKeyCustodyPart');
   }
 }
 
 function stackOf(c: IConstruct): TerraformStack | undefined {
-  for (const s of c.node.scopes.slice().reverse()) if (s instanceof TerraformStack) return s;
+  for (const s of c.node.scopes.slice().reverse()) if (isStack(s)) return s;
   return undefined;
 }

@@ -1,5 +1,5 @@
-import { Image } from '@cdktf/provider-docker/lib/image';
-import { TerraformProvider, TerraformResource, Token } from 'cdktf';
+import type { Image } from '@cdktf/provider-docker/lib/image';
+import { Token, type TerraformProvider, type TerraformResource } from 'cdktf';
 import { z } from 'zod';
 import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
 import { MIN_REASON_LENGTH } from '../policy/limits';
@@ -11,9 +11,10 @@ import type { ProtectedAppServiceProps } from './app/protected-app-service';
 import type { AdoptedBackupBucketProps } from './buckets/adopted-backup-bucket';
 import type { CustodyBucketProps } from './buckets/custody-bucket';
 import { ACCOUNT_ID, bucketNameProblem, bucketPrefixProblem, IAM_ARN, NAME_PART, reservedBucketPrefix } from './buckets/names';
-import { EphemeralKeyInput, type EphemeralKeyInputProps } from './key/ephemeral-key-input';
+import type { EphemeralKeyInput, EphemeralKeyInputProps } from './key/ephemeral-key-input';
 import { TOKEN_RE } from './key/hot-copy';
-import { MasterKey, type MasterKeyProps } from './key/master-key';
+import type { MasterKey, MasterKeyProps } from './key/master-key';
+import { branded, cdktfObject, hasBrand, isProvider, isResource } from '../synth/identity';
 import type { CustodySuppression } from './manifest/suppressions';
 import { hostPathProblem, secretNameSchema, shownValue } from './safe-names';
 
@@ -23,10 +24,10 @@ import { hostPathProblem, secretNameSchema, shownValue } from './safe-names';
 // interface and not here (or the reverse) fails to compile; props a schema leaves out are
 // named in its `Omit<>` and read from the raw props by the construct.
 //
-// Each schema is built on its first use, not when this module loads: the schemas name the
-// construct classes (`z.instanceof(MasterKey)`) whose modules import this one, so at load time
-// those classes may not exist yet; and an app builds only the schemas of the constructs it
-// uses (about 0.5 ms each once zod is warm; the first one built pays zod's warm-up).
+// Each schema is built on its first use, not when this module loads: an app builds only the
+// schemas of the constructs it uses (about 0.5 ms each once zod is warm; the first one built
+// pays zod's warm-up). Constructs are recognized by brand (`branded<MasterKey>`), not by
+// class, so that one from another copy of the library or of cdktf is still recognized.
 
 /** `build()` on the first call, the same value after. */
 function once<T>(build: () => T): () => T {
@@ -114,11 +115,11 @@ export const masterKeySchema = once(() => {
     readers: z.array(principalArn).min(1, 'name at least one reader: the store denies everyone who is not listed'),
     keyAdmins: z.array(principalArn).min(1).optional(),
     value: z
-      .instanceof(EphemeralKeyInput, { message: 'must be an EphemeralKeyInput: only an ephemeral variable keeps the key out of plan and state' })
+      .custom<EphemeralKeyInput>((v) => hasBrand(v, 'EphemeralKeyInput'), { message: 'must be an EphemeralKeyInput: only an ephemeral variable keeps the key out of plan and state' })
       .optional(),
     valueVersion: z.number().int().positive().optional(),
     hostPath: absolutePath('hostPath').optional(),
-    provider: z.instanceof(TerraformProvider).optional(),
+    provider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a provider').optional(),
   };
 
   const hotCopySchema = z.discriminatedUnion('kind', [
@@ -144,7 +145,7 @@ export const masterKeySchema = once(() => {
       name: z.string().regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'must be an SSM parameter name such as "/zitadel/masterkey"'),
       tier: z.enum(['Standard', 'Advanced']).optional(),
       ...awsBase,
-      value: z.instanceof(EphemeralKeyInput, {
+      value: branded<EphemeralKeyInput>('EphemeralKeyInput', {
         message:
           'an SSM parameter needs its value at creation: pass value: new EphemeralKeyInput(this, "MasterKeyValue") (written through value_wo, never stored)',
       }),
@@ -217,7 +218,7 @@ export const masterKeySchema = once(() => {
     .object({
       object: z
         .union([
-          z.instanceof(TerraformResource),
+          cdktfObject<TerraformResource>(isResource, 'TerraformResource', 'must be a resource'),
           z.string().regex(/^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a Terraform address such as "aws_s3_object.zitadel_key_g2"'),
         ])
         .optional(),
@@ -228,7 +229,7 @@ export const masterKeySchema = once(() => {
             .string()
             .min(1, 'give the object key of the backup, e.g. "zitadel-prod/masterkey.g2.age"')
             .refine((v) => !TOKEN_RE.test(v) && !Token.isUnresolved(v), 'must be a literal object key known at synth time: the plan-time check compares it by value'),
-          provider: z.instanceof(TerraformProvider).optional(),
+          provider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a provider').optional(),
         })
         .optional(),
     })
@@ -494,13 +495,13 @@ export const adoptedBucketSchema = once(() => {
 /** Schema of {@link KeyFileCheckProps}. */
 export const keyFileCheckSchema = once(() => {
   const schema = z.object({
-    masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
+    masterKey: branded<MasterKey>('MasterKey', { message: 'must be a MasterKey' }),
     name: z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a docker container name')
       .optional(),
     image: z.string().min(1).optional(),
-    provider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a docker provider').optional(),
+    provider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a docker provider').optional(),
     revision: z.string().optional(),
   });
 
@@ -519,12 +520,12 @@ export const containerSchema = once(() => {
     .optional();
 
   const containerSchema = z.object({
-    masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
+    masterKey: branded<MasterKey>('MasterKey', { message: 'must be a MasterKey' }),
     name: z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a docker container name')
       .optional(),
-    image: z.union([z.string().min(1), z.instanceof(Image)]).optional(),
+    image: z.union([z.string().min(1), cdktfObject<Image>((v) => isResource(v) && v.terraformResourceType === 'docker_image', 'Image', 'must be a docker Image')]).optional(),
     user: z.string().optional(),
     ports: z
       .array(z.object({ internal: z.number().int().min(1).max(65535), external: z.number().int().min(1).max(65535).optional(), ip: z.string().optional() }))
@@ -534,7 +535,7 @@ export const containerSchema = once(() => {
     deployCheck: z.boolean().optional(),
     checkImage: z.string().min(1).optional(),
     labels: labelsSchema,
-    provider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a docker provider').optional(),
+    provider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a docker provider').optional(),
   });
 
   return containerSchema satisfies z.ZodType<Omit<ProtectedAppContainerProps, keyof KeyPassingProps>>;
@@ -543,7 +544,7 @@ export const containerSchema = once(() => {
 /** Schema of {@link ProtectedAppServiceProps} but how the key is passed ({@link keyPassingSchema} checks that). */
 export const serviceSchema = once(() => {
   const serviceSchema = z.object({
-    masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
+    masterKey: branded<MasterKey>('MasterKey', { message: 'must be a MasterKey' }),
     name: z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a docker service name')
@@ -576,7 +577,7 @@ export const serviceSchema = once(() => {
         }
       })
       .optional(),
-    provider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a docker provider').optional(),
+    provider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a docker provider').optional(),
   });
 
   return serviceSchema satisfies z.ZodType<Omit<ProtectedAppServiceProps, keyof KeyPassingProps>>;

@@ -12,6 +12,7 @@ import { ALL_RULES } from '../rules';
 import { escapeControls } from '../report/escape';
 import { containedStackFolder, isInside, removeStackOutput, snapshotOutput, stacksRoot, type OutputSnapshot } from './output-guard';
 import { REPORT_JSON, REPORT_MD, writeReports } from './reports';
+import { assertOneCdktfRelease } from './identity';
 
 /** Options of the synth-time check. */
 export interface KeyCustodyOptions {
@@ -189,6 +190,9 @@ export class KeyCustody {
     const app = App.of(scope);
     let check = enabled.get(app);
     if (!check) {
+      // Once per app: constructs of another cdktf release than the app's are refused here,
+      // at the first construct, with the fix, instead of failing later in a puzzling way.
+      assertOneCdktfRelease(scope);
       check = new KeyCustodyCheck(app, options);
       enabled.set(app, check);
     } else if (Object.keys(options).length > 0) {

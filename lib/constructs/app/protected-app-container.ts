@@ -1,5 +1,6 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
+import { brand, isResource } from '../../synth/identity';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { namesNoImage } from '../errors';
@@ -56,6 +57,9 @@ export interface ProtectedAppContainerProps extends ProtectedAppCommonProps {
   readonly provider?: TerraformProvider;
 }
 
+/** A docker Image resource, of this or another copy of the docker provider bindings. */
+const isImage = (v: unknown): v is Image => isResource(v) && v.terraformResourceType === 'docker_image';
+
 /**
  * The app as a `docker_container`: the key's host file bind-mounted read-only at
  * `/run/secrets/<name>` and passed by path as the profile says (Zitadel:
@@ -81,12 +85,13 @@ export class ProtectedAppContainer extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedAppContainerProps) {
     super(scope, id);
+    brand(this, 'ProtectedAppContainer');
     const { p, key, passing } = prepareProtectedApp('ProtectedAppContainer', this, containerSchema(), props);
     const profile = key.profile;
     this.keyPath = passing.target;
     this.keyMounts = passing.switchOver.mounts;
     let imageRef: string;
-    if (props.image instanceof Image) {
+    if (isImage(props.image)) {
       imageRef = props.image.imageId;
     } else {
       const ref = props.image ?? profile.image;

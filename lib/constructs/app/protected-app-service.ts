@@ -8,6 +8,7 @@ import { KeyFileCheck } from './key-file-check';
 import { appLabels, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
 import { dockerService } from '../lazy-providers';
 import type { KeyMount } from '../key/rotation';
+import { brand } from '../../synth/identity';
 
 /**
  * A Swarm secret created out of band from the host file (`docker secret create
@@ -105,6 +106,7 @@ export class ProtectedAppService extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedAppServiceProps) {
     super(scope, id);
+    brand(this, 'ProtectedAppService');
     const { p, key, passing } = prepareProtectedApp('ProtectedAppService', this, serviceSchema(), props);
     const profile = key.profile;
     this.keyPath = passing.target;

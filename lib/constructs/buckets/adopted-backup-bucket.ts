@@ -9,6 +9,7 @@ import { guardLifecycle, planTimeGuards } from './guards';
 import { slug } from './names';
 import { ROLE_DEFAULTS, type BackupBucketRole, type ICustodyBucket } from './types';
 import { dataAwsS3Bucket } from '../lazy-providers';
+import { brand } from '../../synth/identity';
 
 /** Props of {@link AdoptedBackupBucket}. */
 export interface AdoptedBackupBucketProps {
@@ -62,6 +63,7 @@ export class AdoptedBackupBucket extends Construct implements ICustodyBucket {
 
   constructor(scope: Construct, id: string, role: BackupBucketRole, props: AdoptedBackupBucketProps) {
     super(scope, id);
+    brand(this, 'AdoptedBackupBucket');
     const construct = `${ROLE_DEFAULTS[role].construct}.fromExistingBucket`;
     const p = parseProps(construct, this, adoptedBucketSchema(), { ...props, provider: undefined, distinctAccountFrom: undefined }, 'give { bucketName, key, app }');
     this.role = role;

@@ -35,6 +35,7 @@ import { guardLifecycle, planTimeGuards } from './guards';
 import { ACCOUNT_ID, defaultPrefix, IAM_ARN } from './names';
 import { ROLE_DEFAULTS, type BackupBucketRole, type ICustodyBucket, type ObjectLockMode } from './types';
 import { dataAwsCallerIdentity, dataAwsIamSessionContext, iamAccessKey, iamUser, iamUserPolicy } from '../lazy-providers';
+import { brand } from '../../synth/identity';
 
 /** Who may assume a role the construct creates. */
 export interface CustodyRoleTrust {
@@ -277,6 +278,8 @@ export abstract class CustodyBucket extends Construct implements ICustodyBucket 
 
   protected constructor(scope: Construct, id: string, role: BackupBucketRole, props: CustodyBucketProps) {
     super(scope, id);
+    brand(this, 'CustodyBucket');
+    brand(this, role === 'key-backup' ? 'KeyBackupBucket' : 'DatabaseBackupBucket');
     const d = ROLE_DEFAULTS[role];
     this.construct = d.construct;
     const fix = 'see the prop documentation of ' + d.construct;

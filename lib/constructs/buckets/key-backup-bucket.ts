@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { AdoptedBackupBucket, type ExistingBucketProps } from './adopted-backup-bucket';
+import { hasBrand } from '../../synth/identity';
 import { assertKeyOutlivesDb, type RetentionFacts } from './coupling';
 import { CustodyBucket, type CustodyBucketProps } from './custody-bucket';
 import type { DatabaseBackupBucket } from './database-backup-bucket';
@@ -28,7 +29,7 @@ export class KeyBackupBucket extends CustodyBucket {
    * of another key id or a figure you know from elsewhere.
    */
   public assertOutlives(db: DatabaseBackupBucket | AdoptedBackupBucket | RetentionFacts): void {
-    const facts = db instanceof CustodyBucket ? db.retentionFacts() : db instanceof AdoptedBackupBucket ? db.retentionFacts() : db;
+    const facts = hasBrand<CustodyBucket>(db, 'CustodyBucket') || hasBrand<AdoptedBackupBucket>(db, 'AdoptedBackupBucket') ? db.retentionFacts() : db;
     if (!facts) return;
     assertKeyOutlivesDb(this.retentionFacts(), facts);
   }

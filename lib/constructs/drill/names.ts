@@ -1,6 +1,7 @@
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import type { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { TAG_APP, TAG_KEY, TAG_ROLE } from '../../model/types';
+import { isProviderOf } from '../../synth/identity';
 import type { MasterKey } from '../key/master-key';
 
 // What the drill's parts share: the metric the alarm and the runbook name, the runbook's
@@ -26,7 +27,7 @@ export function stackAddress(r: TerraformResource): string {
 }
 
 export function providerHost(p: TerraformProvider): string | undefined {
-  const h = p instanceof DockerProvider ? p.host : undefined;
+  const h = isProviderOf<DockerProvider>(p, 'docker') ? p.host : undefined;
   return typeof h === 'string' && !Token.isUnresolved(h) ? h.trim().replace(/\/+$/, '').toLowerCase() : undefined;
 }
 

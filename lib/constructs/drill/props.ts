@@ -1,13 +1,14 @@
-import { TerraformProvider, Token } from 'cdktf';
+import { Token, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { QUARTER_DAYS } from '../../policy/limits';
 import { DEFAULT_DRILL_SCHEDULE, analyzeSchedule, isTimeZone, rateUnitProblem } from '../../policy/schedule';
-import { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
+import type { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
 import { type CustodyRoleTrust } from '../buckets/custody-bucket';
-import { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
-import { KeyBackupBucket } from '../buckets/key-backup-bucket';
-import { MasterKey } from '../key/master-key';
+import type { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
+import type { KeyBackupBucket } from '../buckets/key-backup-bucket';
+import type { MasterKey } from '../key/master-key';
+import { branded, cdktfObject, hasBrand, isProvider, isProviderOf } from '../../synth/identity';
 import { hostPathProblem, shownValue } from '../safe-names';
 
 /**
@@ -269,19 +270,19 @@ const scopeSchema = z.custom<Construct>((v) => Construct.isConstruct(v), 'must b
 // Every prop of RecoveryDrillProps has its schema here (`satisfies` refuses a missing or an
 // extra key), so the constructor reads only parsed props.
 const propsShape = {
-  masterKey: z.instanceof(MasterKey, { message: 'must be a MasterKey' }),
-  keyBucket: z.instanceof(KeyBackupBucket, {
+  masterKey: branded<MasterKey>('MasterKey', { message: 'must be a MasterKey' }),
+  keyBucket: branded<KeyBackupBucket>('KeyBackupBucket', {
     message: 'must be a KeyBackupBucket (the offsite key backup); an adopted bucket has no policy this construct can grant on',
   }),
-  dbBucket: z.union([z.instanceof(DatabaseBackupBucket), z.instanceof(AdoptedBackupBucket)], {
+  dbBucket: z.custom<DatabaseBackupBucket | AdoptedBackupBucket>((v) => hasBrand(v, 'DatabaseBackupBucket') || hasBrand(v, 'AdoptedBackupBucket'), {
     message: 'must be a DatabaseBackupBucket, or an adopted one (DatabaseBackupBucket.fromExistingBucket)',
   }),
   dbReaderArn: z
     .string()
     .refine((v) => Token.isUnresolved(v) || /^arn:[a-z-]+:(iam|sts)::\d{12}:.+$/.test(v), { error: (i) => `must be an IAM role ARN like "arn:aws:iam::123456789012:role/drill-db-read"; got "${String(i.input)}"` })
     .optional(),
-  scratchProvider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider && v.terraformResourceType === 'docker', 'must be a docker provider (DockerProvider) of the scratch host'),
-  productionProviders: z.array(z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a provider')).optional(),
+  scratchProvider: cdktfObject<TerraformProvider>((v) => isProviderOf(v, 'docker'), 'TerraformProvider', 'must be a docker provider (DockerProvider) of the scratch host'),
+  productionProviders: z.array(cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a provider')).optional(),
   drillId: z.string().regex(NAME, 'must be a lower-case id like "quarterly"').optional(),
   schedule: z
     .string()
@@ -339,7 +340,7 @@ const propsShape = {
   log: z.boolean().optional(),
   drillLogPath: z.string().min(1).optional(),
   awsScope: scopeSchema.optional(),
-  awsProvider: z.custom<TerraformProvider>((v) => v instanceof TerraformProvider, 'must be a provider').optional(),
+  awsProvider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a provider').optional(),
   dockerScope: scopeSchema.optional(),
   keyReaderScope: scopeSchema.optional(),
   dbReaderScope: scopeSchema.optional(),

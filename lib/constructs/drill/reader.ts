@@ -4,7 +4,8 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DRILL_READER_BUCKET_ACTIONS, DRILL_READER_KMS_ACTIONS, DRILL_READER_OBJECT_ACTIONS } from '../../policy/perms';
 import { type CustodyBucket, type CustodyRoleTrust } from '../buckets/custody-bucket';
-import { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
+import type { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
+import { hasBrand } from '../../synth/identity';
 import type { MasterKey } from '../key/master-key';
 import { custodyTags } from './names';
 import type { ParsedDrillProps } from './props';
@@ -83,7 +84,7 @@ export function createDrillReaders(p: ParsedDrillProps, prefix: string, stem: st
   });
   const dbBucket = p.dbBucket;
   let dbReader: DrillReader | undefined;
-  if (p.dbReaderArn === undefined && dbBucket instanceof DatabaseBackupBucket) {
+  if (p.dbReaderArn === undefined && hasBrand<DatabaseBackupBucket>(dbBucket, 'DatabaseBackupBucket')) {
     dbReader = new DrillReader(p.dbReaderScope ?? TerraformStack.of(dbBucket), `${stem}DrillDbReader`, {
       bucket: dbBucket,
       key,
@@ -94,7 +95,7 @@ export function createDrillReaders(p: ParsedDrillProps, prefix: string, stem: st
   }
   const dbReaderArn = dbReader?.role.arn ?? (p.dbReaderArn as string);
   // A named reader of a managed bucket still has to pass its deny-all-but policy.
-  if (!dbReader && dbBucket instanceof DatabaseBackupBucket) dbBucket.grantRead(dbReaderArn);
+  if (!dbReader && hasBrand<DatabaseBackupBucket>(dbBucket, 'DatabaseBackupBucket')) dbBucket.grantRead(dbReaderArn);
   new TerraformOutput(TerraformStack.of(keyReader), `${stem}_drill_key_reader_arn`, {
     value: keyReader.role.arn,
     description: `Role the key-restore profile on the scratch host assumes (drill "${drillId}" of key ${key.keyId})`,

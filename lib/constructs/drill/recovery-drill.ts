@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { MIN_RESTORE_AGE_DAYS, QUARTER_DAYS } from '../../policy/limits';
 import { DEFAULT_DRILL_SCHEDULE, nextCronRun } from '../../policy/schedule';
 import { writeBesideStack } from '../../synth/custom-synthesis';
+import { brand, hasBrand } from '../../synth/identity';
 import { CustodyManifest } from '../manifest/custody-manifest';
 import { parseProps } from '../validation';
 import { createAlerting } from './alerting';
@@ -89,6 +90,7 @@ export class RecoveryDrill extends Construct {
 
   constructor(scope: Construct, id: string, props: RecoveryDrillProps) {
     super(scope, id);
+    brand(this, 'RecoveryDrill');
     const p = parseProps(
       'RecoveryDrill',
       this,
@@ -201,6 +203,6 @@ const runbookNames = new WeakMap<TerraformStack, RecoveryDrill[]>();
 function runbookFileName(drill: RecoveryDrill): string {
   const stack = TerraformStack.of(drill);
   let list = runbookNames.get(stack);
-  if (!list) runbookNames.set(stack, (list = stack.node.findAll().filter((c): c is RecoveryDrill => c instanceof RecoveryDrill)));
+  if (!list) runbookNames.set(stack, (list = stack.node.findAll().filter((c): c is RecoveryDrill => hasBrand<RecoveryDrill>(c, 'RecoveryDrill'))));
   return list.indexOf(drill) <= 0 ? DRILL_RUNBOOK_FILE : `drill-runbook-${drill.node.id}-${drill.drillId}.md`;
 }

@@ -1,7 +1,8 @@
 import { TerraformStack } from 'cdktf';
 import type { AppProfile } from '../../profiles';
 import { DEFAULT_DRILL_SCHEDULE } from '../../policy/schedule';
-import { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
+import type { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
+import { hasBrand } from '../../synth/identity';
 import type { DrillAlerting } from './alerting';
 import { DRILL_METRIC_DIMENSION, DRILL_METRIC_NAME, DRILL_METRIC_NAMESPACE, providerHost, providerRef, stackAddress } from './names';
 import type { ParsedDrillProps } from './props';
@@ -73,7 +74,7 @@ export function runbookFacts(drill: RecoveryDrill, p: ParsedDrillProps, parts: R
     stalenessDays: drill.stalenessDays,
     keyBucket: stackAddress(p.keyBucket.bucket),
     keyObject: scratchEnv.keyObject,
-    dbBucket: dbBucket instanceof AdoptedBackupBucket ? `${TerraformStack.of(dbBucket).node.id}/${dbBucket.address}` : stackAddress(dbBucket.bucket),
+    dbBucket: hasBrand<AdoptedBackupBucket>(dbBucket, 'AdoptedBackupBucket') ? `${TerraformStack.of(dbBucket).node.id}/${dbBucket.address}` : stackAddress(dbBucket.bucket),
     dbPrefix: p.dbBackupPrefix ?? '',
     keyCreds: scratchEnv.keyCreds,
     dbCreds: scratchEnv.dbCreds,

@@ -1,6 +1,6 @@
-import { TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformStack, type TerraformProvider, type TerraformResource } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
-import { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
+import type { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
 import {
   drillAdoptedDbBucketNeedsReader,
   drillBucketsOfOtherKey,
@@ -11,10 +11,11 @@ import {
   drillScratchWithoutAlias,
   drillSharedCredentials,
 } from '../errors';
-import { ProtectedAppContainer } from '../app/protected-app-container';
+import type { ProtectedAppContainer } from '../app/protected-app-container';
 import { protectedAppsOf } from '../app/key-mount';
 import type { MasterKey } from '../key/master-key';
-import { ProtectedAppService } from '../app/protected-app-service';
+import type { ProtectedAppService } from '../app/protected-app-service';
+import { hasBrand, isProviderOf } from '../../synth/identity';
 import { providerHost, providerRef } from './names';
 import type { ParsedDrillProps } from './props';
 
@@ -28,7 +29,7 @@ export function checkBuckets(drill: IConstruct, p: ParsedDrillProps): void {
   if (p.keyBucket.key !== key.keyId || p.dbBucket.key !== key.keyId) {
     throw drillBucketsOfOtherKey(drill, p.keyBucket.key, p.dbBucket.key, key.keyId);
   }
-  if (p.dbBucket instanceof AdoptedBackupBucket && p.dbReaderArn === undefined) {
+  if (hasBrand<AdoptedBackupBucket>(p.dbBucket, 'AdoptedBackupBucket') && p.dbReaderArn === undefined) {
     throw drillAdoptedDbBucketNeedsReader(drill, p.dbBucket.node.path);
   }
   if ((p.keyBucket as unknown) === (p.dbBucket as unknown)) {
@@ -44,7 +45,7 @@ export function productionProvidersOf(root: IConstruct): TerraformProvider[] {
   const out: TerraformProvider[] = [];
   for (const c of protectedAppsOf(root)) {
     const resource: TerraformResource | undefined =
-      c instanceof ProtectedAppContainer ? c.container : c instanceof ProtectedAppService ? c.service : undefined;
+      hasBrand<ProtectedAppContainer>(c, 'ProtectedAppContainer') ? c.container : hasBrand<ProtectedAppService>(c, 'ProtectedAppService') ? c.service : undefined;
     // Still being constructed (its container is made last): it has no provider to compare yet.
     if (!resource) continue;
     const p = resource.provider ?? defaultDocker(TerraformStack.of(resource));
@@ -60,7 +61,7 @@ const defaultDockerOf = new WeakMap<TerraformStack, TerraformProvider>();
 function defaultDocker(stack: TerraformStack): TerraformProvider | undefined {
   const known = defaultDockerOf.get(stack);
   if (known) return known;
-  const found = stack.node.findAll().find((c): c is TerraformProvider => c instanceof TerraformProvider && c.terraformResourceType === 'docker' && !c.alias);
+  const found = stack.node.findAll().find((c): c is TerraformProvider => isProviderOf(c, 'docker') && !c.alias);
   if (found) defaultDockerOf.set(stack, found);
   return found;
 }

@@ -2,6 +2,7 @@ import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ephemeralKeyInputSchema } from '../props';
 import { parseProps } from '../validation';
+import { brand } from '../../synth/identity';
 
 /** Props of {@link EphemeralKeyInput}. */
 export interface EphemeralKeyInputProps {
@@ -33,6 +34,7 @@ export class EphemeralKeyInput extends Construct {
 
   constructor(scope: Construct, id: string, props: EphemeralKeyInputProps = {}) {
     super(scope, id);
+    brand(this, 'EphemeralKeyInput');
     const p = parseProps('EphemeralKeyInput', this, ephemeralKeyInputSchema(), props, 'give variableName as a plain Terraform identifier, e.g. "zitadel_masterkey"');
     this.variableName = p.variableName ?? id.replace(/[^A-Za-z0-9_-]/g, '_');
     this.variable = new TerraformVariable(scope, `${id}Variable`, {

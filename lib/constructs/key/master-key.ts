@@ -3,12 +3,13 @@ import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import type { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import type { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { TerraformResource, TerraformStack, Token } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { TAG_APP, TAG_KEY, TAG_ROLE, type ManifestCopy, type ManifestGeneration, type ManifestKey } from '../../model/types';
 import { BUILT_IN_PROFILES, type AppProfile } from '../../profiles';
 import { generationWithoutHostFile, grantReadNotArn, grantReadOnHostFile, noSuchGeneration, offsiteObjectInOtherStack, rotationRefused } from '../errors';
 import { CustodyManifest } from '../manifest/custody-manifest';
+import { brand, isResource } from '../../synth/identity';
 import { masterKeySchema } from '../props';
 import { activeOf, earliestKeepUntil, generationForDate, rotatingOf, rotationRefusal, type KeyGeneration } from './rotation';
 import { RotationRunbook, rotationRunbookFileName } from './rotation-runbook';
@@ -145,6 +146,7 @@ export class MasterKey extends Construct {
 
   constructor(scope: Construct, id: string, props: MasterKeyProps) {
     super(scope, id);
+    brand(this, 'MasterKey');
     const p = parseProps(
       'MasterKey',
       this,
@@ -209,7 +211,7 @@ export class MasterKey extends Construct {
         offsiteChecks.set(generation, check);
         address = `data.${check.terraformResourceType}.${check.friendlyUniqueId}`;
       }
-      if (o.object instanceof TerraformResource) {
+      if (isResource(o.object)) {
         if (TerraformStack.of(o.object) !== TerraformStack.of(this)) {
           throw offsiteObjectInOtherStack(this, generation, o.object.node.path);
         }

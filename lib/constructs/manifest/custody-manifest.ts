@@ -3,6 +3,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { MANIFEST_KIND, MANIFEST_VERSION, type ManifestInput } from '../../model/manifest';
 import type { ManifestAdoptedStore, ManifestDrill, ManifestKey, ManifestSuppression } from '../../model/types';
 import { KeyCustody } from '../../synth/custody-check';
+import { brand, hasBrand } from '../../synth/identity';
 
 /** The address every stack's manifest gets, so reviewers find it by name. */
 export const MANIFEST_LOGICAL_ID = 'custody_manifest';
@@ -19,7 +20,7 @@ export class CustodyManifest extends Construct {
   public static of(scope: IConstruct): CustodyManifest {
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(MANIFEST_ID);
-    if (existing instanceof CustodyManifest) return existing;
+    if (hasBrand<CustodyManifest>(existing, 'CustodyManifest')) return existing;
     return new CustodyManifest(stack, MANIFEST_ID);
   }
 
@@ -32,6 +33,7 @@ export class CustodyManifest extends Construct {
 
   private constructor(scope: TerraformStack, id: string) {
     super(scope, id);
+    brand(this, 'CustodyManifest');
     KeyCustody.enable(scope);
     this.resource = new DataResource(this, 'Resource', {
       input: Lazy.anyValue({ produce: () => this.render() }) as unknown as Record<string, unknown>,
