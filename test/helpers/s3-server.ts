@@ -27,6 +27,8 @@ export interface LocalS3 {
   readonly backendConfig: Readonly<Record<string, unknown>>;
   /** The same settings for the `config` of an s3 `terraform_remote_state`. */
   readonly remoteStateConfig: Readonly<Record<string, unknown>>;
+  /** AWS provider settings that send its S3 calls here (a data source reading an adopted bucket). */
+  readonly awsProvider: Readonly<Record<string, unknown>>;
   /** Keys of the objects in a bucket. */
   objects(bucket: string): string[];
   /** Text of an object, if it exists. */
@@ -68,6 +70,7 @@ export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3>
     url,
     backendConfig: settings,
     remoteStateConfig: settings,
+    awsProvider: { endpoints: [{ s3: url }], s3_use_path_style: true },
     objects: (bucket) => (existsSync(join(dir, bucket)) ? walk(join(dir, bucket)).sort() : []),
     read: (bucket, key) => {
       const file = join(dir, bucket, `${key}${OBJECT_SUFFIX}`);

@@ -414,6 +414,11 @@ export interface OfflineRewriteOptions {
    * the local server): the data source still reads the real state object.
    */
   readonly remoteStateConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * Settings merged into every AWS provider block after the mock credentials (e.g. an S3
+   * endpoint where a data source finds the bucket it reads).
+   */
+  readonly awsProvider?: Readonly<Record<string, unknown>>;
 }
 
 export interface OfflineRewrite {
@@ -485,6 +490,7 @@ export function rewriteForOffline(input: unknown, opts: OfflineRewriteOptions = 
     providerRoot.aws = awsBlocks;
     for (const b of awsBlocks) providers.push(rewriteAwsBlock(b));
   }
+  const extraAws = opts.awsProvider ?? {};
   // Resources on the default aws provider with no default block would get an implicit, empty
   // configuration (no region, real credential lookups); give them a mock one.
   const needsDefaultAws = providerRefs(config).some((r) => r.local === 'aws' && !r.alias);
@@ -495,6 +501,7 @@ export function rewriteForOffline(input: unknown, opts: OfflineRewriteOptions = 
     config.provider = { ...(providerRoot ?? {}), aws: awsBlocks };
     providers.push({ ...rw, added: true });
   }
+  for (const b of awsBlocks) Object.assign(b, structuredClone(extraAws));
 
   // 2. backend → local, in the work dir (unless kept for a rehearsal against a local server).
   let replacedBackend: OfflineRewrite['replacedBackend'];
@@ -611,6 +618,10 @@ export interface TerraformCheckOptions {
   readonly backendConfig?: Readonly<Record<string, unknown>>;
   /** Merged into every s3 `terraform_remote_state` config (see {@link OfflineRewriteOptions.remoteStateConfig}). */
   readonly remoteStateConfig?: Readonly<Record<string, unknown>>;
+  /** `-target` addresses for the plan (a stack part of which can only be planned against the cloud). */
+  readonly planTargets?: readonly string[];
+  /** Merged into every AWS provider block (see {@link OfflineRewriteOptions.awsProvider}). */
+  readonly awsProvider?: Readonly<Record<string, unknown>>;
   /**
    * After the plan, `terraform apply -target=...` of these addresses (what can be applied
    * offline, e.g. `terraform_data`), so that the state backend receives real state.
@@ -736,7 +747,7 @@ export async function terraformCheck(stackDir: string, opts: TerraformCheckOptio
   });
   const configPath = join(workDir, file);
   const original = JSON.parse(readFileSync(configPath, 'utf8')) as unknown;
-  const rw = rewriteForOffline(original, { backend: opts.backend, remoteStateConfig: opts.remoteStateConfig });
+  const rw = rewriteForOffline(original, { backend: opts.backend, remoteStateConfig: opts.remoteStateConfig, awsProvider: opts.awsProvider });
   writeFileSync(configPath, JSON.stringify(rw.config, null, 2));
 
   const fail = (step: TerraformCheckError['step'], what: string, r?: Partial<RunResult>, diags: readonly TerraformDiagnostic[] = []): never => {
@@ -795,7 +806,8 @@ export async function terraformCheck(stackDir: string, opts: TerraformCheckOptio
   const wantShow = opts.showJson ?? !!opts.plan;
   if (opts.plan || wantShow) {
     const varArgs = Object.entries(opts.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`);
-    const plan = await tf(['plan', '-refresh=false', '-out=plan.bin', '-input=false', lock, '-no-color', ...varArgs]);
+    const planTargets = (opts.planTargets ?? []).map((t) => `-target=${t}`);
+    const plan = await tf(['plan', '-refresh=false', '-out=plan.bin', '-input=false', lock, '-no-color', ...planTargets, ...varArgs]);
     timings.plan = plan.ms;
     if (plan.code !== 0) fail('plan', `terraform plan failed (exit ${plan.code})`, plan);
     planFile = join(workDir, 'plan.bin');
