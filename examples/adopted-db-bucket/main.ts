@@ -13,12 +13,16 @@
  * - the recovery drill reads it with a read-only role the platform team grants on their
  *   bucket (`drillReaderArn`): this app cannot change a policy it does not own.
  *
- * Stacks, each with its own provider configuration and state (see examples/ci):
+ * Stacks, each with its own provider configuration and its own state in the state bucket of
+ * the account it deploys to (see examples/ci); credentials come from the environment. The
+ * drill host reads no other stack's state: the key bucket's name is a literal, and the
+ * adopted bucket's name reaches it as its own variable (`zitadel_prod_drill_db_backup_bucket`),
+ * which the deploy job sets like `existing_db_bucket`:
  * `zitadel-host` (docker), `key-custody` (account 111111111111), `db-backups` (account
  * 222222222222, the adopted bucket only), `drill-host` (scratch docker host) and
  * `drill-schedule` (account 333333333333).
  */
-import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { CustodySuppressions } from '../../lib/constructs/manifest/suppressions';
@@ -29,6 +33,7 @@ export const SETTINGS = {
   keyAccount: '111111111111',
   dbAccount: '222222222222',
   drillAccount: '333333333333',
+  appAccount: '444444444444',
   region: 'eu-central-1',
   prodHost: 'ssh://deploy@zitadel.example.com',
   scratchHost: 'ssh://deploy@scratch.example.com',
@@ -38,25 +43,33 @@ export const SETTINGS = {
   keyBucket: 'acme-zitadel-key-backups',
 } as const;
 
+/** The state bucket of an account: reachable only by that account's deploy role (see README, "State"). */
+export function stateBucket(account: string): string {
+  return `key-custody-tfstate-${account}`;
+}
+
 /** Build the example app into `outdir` (the CLI's default when omitted). */
 export function buildApp(outdir?: string): App {
   const s = SETTINGS;
   const app = new App(outdir ? { outdir } : {});
-  const stack = (name: string) => {
+  const stack = (name: string, account: string) => {
     const st = new TerraformStack(app, name);
-    new LocalBackend(st, { path: `terraform.${name}.tfstate` });
+    new S3Backend(st, { bucket: stateBucket(account), key: `${name}/terraform.tfstate`, region: s.region, encrypt: true });
+    // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no property for it yet.
+    st.addOverride('terraform.backend.s3.use_lockfile', true);
     return st;
   };
-  const host = stack('zitadel-host');
-  const keys = stack('key-custody');
-  const db = stack('db-backups');
-  const drillHost = stack('drill-host');
-  const drillAws = stack('drill-schedule');
+  // The production host's state: the app account (its deploy role reaches no custody bucket).
+  const host = stack('zitadel-host', s.appAccount);
+  const keys = stack('key-custody', s.keyAccount);
+  const db = stack('db-backups', s.dbAccount);
+  const drillHost = stack('drill-host', s.drillAccount);
+  const drillAws = stack('drill-schedule', s.drillAccount);
 
   const prodDocker = new DockerProvider(host, 'docker', { host: s.prodHost });
-  new AwsProvider(keys, 'aws', { region: s.region, profile: 'key-custody', allowedAccountIds: [s.keyAccount] });
-  // Read-only access to the platform team's account is enough: the bucket is only read.
-  new AwsProvider(db, 'aws', { region: s.region, profile: 'db-backups-readonly', allowedAccountIds: [s.dbAccount] });
+  new AwsProvider(keys, 'aws', { region: s.region, allowedAccountIds: [s.keyAccount] });
+  // Read-only credentials in the platform team's account are enough: the bucket is only read.
+  new AwsProvider(db, 'aws', { region: s.region, allowedAccountIds: [s.dbAccount] });
   // Known per environment, at plan time: `-var existing_db_bucket=...` (default: production).
   const existingDbBucket = new TerraformVariable(db, 'existing_db_bucket', {
     type: 'string',
@@ -64,7 +77,7 @@ export function buildApp(outdir?: string): App {
     description: 'Name of the existing DB-backup bucket the platform team manages',
   });
   const scratch = new DockerProvider(drillHost, 'scratch', { alias: 'scratch', host: s.scratchHost });
-  new AwsProvider(drillAws, 'aws', { region: s.region, profile: 'drill', allowedAccountIds: [s.drillAccount] });
+  new AwsProvider(drillAws, 'aws', { region: s.region, allowedAccountIds: [s.drillAccount] });
 
   const custody = new MasterKeyCustody(app, 'Zitadel', {
     keyId: s.keyId,

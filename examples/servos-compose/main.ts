@@ -9,8 +9,11 @@
  * the container gets that file read-only. ServOS refuses to boot with the wrong key (its
  * integrity canary), which is what the drill's readiness check relies on.
  *
- * Six stacks, each with its own provider configuration and state, so that CI plans and
- * deploys each one with its own credentials (see examples/ci):
+ * Six stacks, each with its own provider configuration and its own state in the state bucket
+ * of the account it deploys to, so that CI plans and deploys each one with that account's
+ * credentials only (see examples/ci). Credentials come from the environment, never from a
+ * named profile. No stack reads another's state: MasterKeyCustody names the buckets stably
+ * (app, key, account) and gives the drill those names as plain configuration.
  *
  * | stack            | what                                                   | account      |
  * |------------------|--------------------------------------------------------|--------------|
@@ -21,7 +24,7 @@
  * | `drill-host`     | the quarterly recovery drill on a scratch docker host  | (docker)     |
  * | `drill-schedule` | the drill's reminder, heartbeat and staleness alarm    | 333333333333 |
  */
-import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { App, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { MasterKeyCustody } from '../../lib/constructs/master-key-custody';
@@ -38,33 +41,42 @@ export const SETTINGS = {
   keyId: 'servos-prod',
 } as const;
 
+/** The state bucket of an account: reachable only by that account's deploy role (see README, "State"). */
+export function stateBucket(account: string): string {
+  return `key-custody-tfstate-${account}`;
+}
+
 /** Build the example app into `outdir` (the CLI's default when omitted). */
 export function buildApp(outdir?: string): App {
   const s = SETTINGS;
   const app = new App(outdir ? { outdir } : {});
-  const stack = (name: string) => {
+  const stack = (name: string, account: string) => {
     const st = new TerraformStack(app, name);
-    // One state per stack: the key-backup state never sits with the DB-backup state.
-    new LocalBackend(st, { path: `terraform.${name}.tfstate` });
+    // One state per stack, in the state bucket of the account it deploys to: the key-backup
+    // state never sits with the DB-backup state, and no deploy job reaches the other's.
+    new S3Backend(st, { bucket: stateBucket(account), key: `${name}/terraform.tfstate`, region: s.region, encrypt: true });
+    // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no property for it yet.
+    st.addOverride('terraform.backend.s3.use_lockfile', true);
     return st;
   };
-  const host = stack('servos-host');
-  const secret = stack('servos-secret');
-  const keys = stack('key-custody');
-  const db = stack('db-backups');
-  const drillHost = stack('drill-host');
-  const drillAws = stack('drill-schedule');
+  const host = stack('servos-host', s.appAccount);
+  const secret = stack('servos-secret', s.appAccount);
+  const keys = stack('key-custody', s.keyAccount);
+  const db = stack('db-backups', s.dbAccount);
+  const drillHost = stack('drill-host', s.drillAccount);
+  const drillAws = stack('drill-schedule', s.drillAccount);
 
-  // One provider per stack, each with its own named profile and pinned to its account:
-  // `allowedAccountIds` makes Terraform refuse to run with the wrong credentials, and
-  // MasterKeyCustody reads the account ids from it (key admins, drill reader trust).
+  // One provider per stack, credentials from the environment (OIDC in CI, AWS_PROFILE
+  // locally), each pinned to its account: `allowedAccountIds` makes Terraform refuse to run
+  // with the wrong credentials, and MasterKeyCustody reads the account ids from it (key
+  // admins, drill reader trust, stable bucket names).
   const prodDocker = new DockerProvider(host, 'docker', { host: s.prodHost });
-  new AwsProvider(secret, 'aws', { region: s.region, profile: 'servos-prod', allowedAccountIds: [s.appAccount] });
-  new AwsProvider(keys, 'aws', { region: s.region, profile: 'key-custody', allowedAccountIds: [s.keyAccount] });
-  new AwsProvider(db, 'aws', { region: s.region, profile: 'db-backups', allowedAccountIds: [s.dbAccount] });
+  new AwsProvider(secret, 'aws', { region: s.region, allowedAccountIds: [s.appAccount] });
+  new AwsProvider(keys, 'aws', { region: s.region, allowedAccountIds: [s.keyAccount] });
+  new AwsProvider(db, 'aws', { region: s.region, allowedAccountIds: [s.dbAccount] });
   // The drill runs on a docker host of its own, under an alias: never the production host.
   const scratch = new DockerProvider(drillHost, 'scratch', { alias: 'scratch', host: s.scratchHost });
-  new AwsProvider(drillAws, 'aws', { region: s.region, profile: 'drill', allowedAccountIds: [s.drillAccount] });
+  new AwsProvider(drillAws, 'aws', { region: s.region, allowedAccountIds: [s.drillAccount] });
 
   new MasterKeyCustody(app, 'Servos', {
     keyId: s.keyId,

@@ -10,10 +10,14 @@
  * - `drill-host` + `drill-schedule`: the quarterly recovery drill on a scratch docker host,
  *   and its schedule, reminder and staleness alarm in a third account.
  *
- * Each stack has its own provider configuration and its own state, so CI can plan and deploy
- * each with its own credentials (see examples/ci).
+ * Each stack has its own provider configuration and its own state, in the state bucket of the
+ * account it deploys to (S3, encrypted, versioned, locked with a lock file), so CI plans and
+ * deploys each with that account's credentials only (see examples/ci). Credentials come from
+ * the environment (OIDC in CI, `AWS_PROFILE=...` locally), never from a profile named here. No
+ * stack reads another stack's state: what the drill needs from the bucket stacks (their names
+ * and region) is plain configuration, which is why the bucket names are literal and stable.
  */
-import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { App, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
@@ -25,27 +29,41 @@ export const SETTINGS = {
   keyAccount: '111111111111',
   dbAccount: '222222222222',
   drillAccount: '333333333333',
+  /** Where the production host's state lives (its deploy role reaches no custody bucket). */
+  appAccount: '444444444444',
   region: 'eu-central-1',
   prodHost: 'ssh://deploy@zitadel.example.com',
   scratchHost: 'ssh://deploy@scratch.example.com',
   keyId: 'zitadel-master',
+  /** Stable names (app, key, account): the drill is given them, it never reads the bucket stacks' state. */
+  keyBucket: 'zitadel-master-keys-111111111111',
+  dbBucket: 'zitadel-master-db-222222222222',
 } as const;
+
+/** The state bucket of an account: reachable only by that account's deploy role (see README, "State"). */
+export function stateBucket(account: string): string {
+  return `key-custody-tfstate-${account}`;
+}
 
 /** Build the example app into `outdir` (the CLI's default when omitted). */
 export function buildApp(outdir?: string): App {
   const s = SETTINGS;
   const app = new App(outdir ? { outdir } : {});
-  const stack = (name: string) => {
+  const stack = (name: string, account: string) => {
     const st = new TerraformStack(app, name);
-    // One state per stack: the key custody state never sits with the DB-backup state.
-    new LocalBackend(st, { path: `terraform.${name}.tfstate` });
+    // One state per stack, in the state bucket of the account it deploys to: the key custody
+    // state never sits with the DB-backup state, and no deploy job reaches the other's.
+    new S3Backend(st, { bucket: stateBucket(account), key: `${name}/terraform.tfstate`, region: s.region, encrypt: true });
+    // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no property for it yet.
+    st.addOverride('terraform.backend.s3.use_lockfile', true);
     return st;
   };
-  const host = stack('zitadel-host');
-  const keys = stack('key-custody');
-  const db = stack('db-backups');
-  const drillHost = stack('drill-host');
-  const drillAws = stack('drill-schedule');
+  const host = stack('zitadel-host', s.appAccount);
+  const keys = stack('key-custody', s.keyAccount);
+  const db = stack('db-backups', s.dbAccount);
+  // The drill's docker part keeps its state with its AWS part, in the drill account.
+  const drillHost = stack('drill-host', s.drillAccount);
+  const drillAws = stack('drill-schedule', s.drillAccount);
 
   // Production host.
   const prodDocker = new DockerProvider(host, 'docker', { host: s.prodHost });
@@ -79,18 +97,21 @@ export function buildApp(outdir?: string): App {
     networks: [net.name],
   });
 
-  // Key backups: account 1, its own credentials (profile) and state.
-  new AwsProvider(keys, 'aws', { region: s.region, profile: 'key-custody', allowedAccountIds: [s.keyAccount] });
+  // Key backups: account 1, its own credentials (from the environment) and state.
+  // `allowedAccountIds` makes Terraform refuse any other account's credentials.
+  new AwsProvider(keys, 'aws', { region: s.region, allowedAccountIds: [s.keyAccount] });
   const keyBucket = new KeyBackupBucket(keys, 'KeyBackups', {
+    bucketName: s.keyBucket,
     key: s.keyId,
     app: 'zitadel',
     accountId: s.keyAccount,
     admins: [`arn:aws:iam::${s.keyAccount}:role/key-custody-deployer`],
   });
 
-  // DB backups: account 2, its own credentials (profile) and state.
-  new AwsProvider(db, 'aws', { region: s.region, profile: 'db-backups', allowedAccountIds: [s.dbAccount] });
+  // DB backups: account 2, its own credentials (from the environment) and state.
+  new AwsProvider(db, 'aws', { region: s.region, allowedAccountIds: [s.dbAccount] });
   const dbBucket = new DatabaseBackupBucket(db, 'DbBackups', {
+    bucketName: s.dbBucket,
     key: s.keyId,
     app: 'zitadel',
     retentionDays: 35,
@@ -101,7 +122,7 @@ export function buildApp(outdir?: string): App {
 
   // Quarterly drill: scratch docker host, AWS parts in a third account.
   const scratch = new DockerProvider(drillHost, 'scratch', { alias: 'scratch', host: s.scratchHost });
-  new AwsProvider(drillAws, 'aws', { region: s.region, profile: 'drill', allowedAccountIds: [s.drillAccount] });
+  new AwsProvider(drillAws, 'aws', { region: s.region, allowedAccountIds: [s.drillAccount] });
   new RecoveryDrill(drillHost, 'Drill', {
     masterKey: key,
     keyBucket,

@@ -23,7 +23,7 @@ import {
   custodyWithoutAppStack,
 } from './errors';
 import { RecoveryDrill, type RecoveryDrillProps } from './drill/recovery-drill';
-import { NAME_PART } from './buckets/names';
+import { NAME_PART, stableBucketName } from './buckets/names';
 import { appNameSchema, MAX_RETENTION_DAYS } from './props';
 import { parseProps } from './validation';
 
@@ -356,8 +356,14 @@ export class MasterKeyCustody extends Construct {
     // Plan-time separation (KC010): each bucket refuses to resolve to the other when the
     // other's name is known as a literal. A cross-stack reference would make one custody
     // stack read the other's state, so only literals are passed.
-    const keyBucketName = literalName(p.keyBucketProps?.bucketName);
-    const dbBucketName = existing ? literalName(existing.bucketName) : literalName(p.dbBucketProps?.bucketName);
+    // Without a name or prefix of their own, the buckets get a stable name (app, key, account):
+    // the drill stack then gets it as a literal instead of reading the bucket stack's state.
+    const stable = (own: Partial<KeyBackupBucketProps> | undefined, suffix: string, account: string | undefined) =>
+      own?.bucketName ?? (own?.bucketPrefix === undefined && account !== undefined ? stableBucketName(app, keyId, suffix, account) : undefined);
+    const keyOwnName = stable(p.keyBucketProps, 'keys', keyAccountId);
+    const dbOwnName = existing ? undefined : stable(p.dbBucketProps, 'db', dbAccountId);
+    const keyBucketName = literalName(keyOwnName);
+    const dbBucketName = existing ? literalName(existing.bucketName) : literalName(dbOwnName);
     if (keyBucketName !== undefined && dbBucketName !== undefined && keyBucketName.toLowerCase() === dbBucketName.toLowerCase()) {
       throw custodyBucketsShareName(this, keyBucketName);
     }
@@ -370,7 +376,8 @@ export class MasterKeyCustody extends Construct {
       app,
       provider: p.keyCustodyProvider,
       accountId: keyAccountId,
-      otherCustodyBucket: ownNameOpen(p.keyBucketProps?.bucketName) ? dbBucketName : undefined,
+      ...(keyOwnName === undefined ? {} : { bucketName: keyOwnName }),
+      otherCustodyBucket: ownNameOpen(keyOwnName) ? dbBucketName : undefined,
       ...(p.keyBucketProps ?? {}),
     });
     if (existing) {
@@ -388,7 +395,8 @@ export class MasterKeyCustody extends Construct {
         app,
         provider: p.dbBackupProvider,
         accountId: dbAccountId,
-        otherCustodyBucket: ownNameOpen(p.dbBucketProps?.bucketName) ? keyBucketName : undefined,
+        ...(dbOwnName === undefined ? {} : { bucketName: dbOwnName }),
+        otherCustodyBucket: ownNameOpen(dbOwnName) ? keyBucketName : undefined,
         ...(p.dbBucketProps ?? {}),
       });
     }

@@ -10,6 +10,7 @@ import { rule as kc011 } from './kc011-no-shared-principal';
 import { rule as kc012 } from './kc012-separate-kms-keys';
 import { rule as kc013 } from './kc013-separate-providers-and-state';
 import { rule as kc014 } from './kc014-state-not-in-custody-bucket';
+import { rule as kc015 } from './kc015-no-state-across-custody';
 import { rule as kc020 } from './kc020-three-two-one';
 import { rule as kc021 } from './kc021-key-backup-immutable';
 import { rule as kc022 } from './kc022-retention-coupling';
@@ -34,6 +35,7 @@ export const ALL_RULES: readonly CustodyRule[] = [
   kc012,
   kc013,
   kc014,
+  kc015,
   kc020,
   kc021,
   kc022,

@@ -163,10 +163,11 @@ describe('MasterKeyCustody', () => {
     });
     const manifest = only(w.json('host'), 'terraform_data').input as { keys: { fingerprint?: string }[] };
     expect(manifest.keys[0].fingerprint).toBe('a'.repeat(64));
-    // The DB bucket's name is a literal, the key bucket's is generated: the key bucket checks the
-    // name AWS gives it against the DB bucket's, after apply-time naming (KC010).
+    // The DB bucket's name is a literal, the key bucket's the stable default (app, key, account;
+    // issue 19): two literals are compared at construction (KC010), no plan-time condition needed.
     const keyBucket = only(keys, 'aws_s3_bucket');
-    expect(JSON.stringify((keyBucket.lifecycle as Block).postcondition)).toContain('acme-zitadel-db');
+    expect(keyBucket).toMatchObject({ bucket: 'zitadel-prod-keys-111111111111' });
+    expect(keyBucket.lifecycle).toBeUndefined();
     expect(only(db, 'aws_s3_bucket').lifecycle).toBeUndefined();
   });
 
@@ -206,7 +207,9 @@ describe('MasterKeyCustody', () => {
     expect(manifest.keys[0].dbRetentionDays).toBe(44);
     // The drill reads the adopted bucket with the principal its owner granted; no reader role is created there.
     expect(w.json('db').resource?.aws_iam_role).toBeUndefined();
-    expect(JSON.stringify(w.json('drill').resource?.docker_container)).toContain('adopted_db_backup_dbbackups');
+    // Its name reaches the drill as the drill stack's own variable, never through the DB stack's state (KC015).
+    expect(JSON.stringify(w.json('drill').resource?.docker_container)).toContain('BUCKET=${var.zitadel_prod_drill_db_backup_bucket}');
+    expect(JSON.stringify(w.json('drill'))).not.toContain('terraform_remote_state');
     const runbook = readFileSync(join(w.app.outdir, 'stacks', 'drill', 'drill-runbook.md'), 'utf8');
     expect(runbook).toContain(`arn:aws:iam::${DB_ACCOUNT}:role/drill-db-read`);
     expect(KeyCustody.checkOf(w.app)?.lastResult?.findings.filter((f) => !f.suppressed)).toEqual([]);

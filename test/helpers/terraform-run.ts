@@ -5,9 +5,11 @@
  *
  * Runs real `terraform init` / `validate` / `plan` / `show -json` on synthesized stacks, offline:
  * providers come from a local filesystem mirror found on this machine, the AWS provider is
- * rewritten to mock credentials with every network check skipped, remote backends become a
- * local one in a temp dir, and cdktf cross-stack `terraform_remote_state` reads are replaced
- * by stub literals. Nothing here touches the stack folder it is given: everything happens in
+ * rewritten to mock credentials with every network check skipped, and remote backends become a
+ * local one in a temp dir, or (`backend: 'keep'`) stay as synthesized and are pointed at a local
+ * S3-compatible server through `-backend-config` only (see test/helpers/s3-server.ts). A
+ * `terraform_remote_state` is never replaced by fixed values: it reads real state or the plan
+ * fails. Nothing here touches the stack folder it is given: everything happens in
  * a copy under a per-process temp dir that is removed when the process exits.
  *
  * Discovery (no machine paths in library code; this is test code searching well-known roots):
@@ -398,47 +400,35 @@ export interface ProviderRewrite {
   readonly added: boolean;
 }
 
-/** One `data.terraform_remote_state.<name>.outputs.<output>` reference replaced by a literal. */
-export interface RemoteStateStub {
-  readonly dataSource: string;
-  readonly output: string;
-  readonly value: string;
-  /** JSON-pointer-ish locations (`resource.aws_s3_bucket_policy.p.bucket`) where it was used. */
-  readonly usedAt: readonly string[];
-}
-
 export interface OfflineRewriteOptions {
-  /** Replace cdktf cross-stack remote state reads with literals. @default true when the config has any */
-  readonly stubRemoteState?: boolean;
-  /** Stub value for one remote output. @default `arn:aws:s3:::stub-<output>` */
-  readonly stubValue?: (dataSource: string, output: string) => string;
+  /**
+   * `local`: replace the backend by a local one in the work dir. `keep`: leave the synthesized
+   * backend block as it is (a deploy rehearsal gives its endpoint through `-backend-config`).
+   * @default 'local'
+   */
+  readonly backend?: 'local' | 'keep';
   /** Local state path written into the replacement backend. @default "terraform.tfstate" */
   readonly statePath?: string;
+  /**
+   * Settings merged into the `config` of every s3 `terraform_remote_state` (the endpoint of
+   * the local server): the data source still reads the real state object.
+   */
+  readonly remoteStateConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * Settings merged into every AWS provider block after the mock credentials (e.g. an S3
+   * endpoint where a data source finds the bucket it reads).
+   */
+  readonly awsProvider?: Readonly<Record<string, unknown>>;
 }
 
 export interface OfflineRewrite {
   readonly config: Json;
   readonly providers: readonly ProviderRewrite[];
-  readonly stubbedRemoteState: readonly RemoteStateStub[];
   /** The backend that was replaced by the local one (type and settings), if any. */
   readonly replacedBackend?: { readonly type: string; readonly config: unknown };
-  /** Remote state data sources left in place (stubbing off). */
-  readonly remoteStateKept: readonly string[];
+  /** The `terraform_remote_state` data sources of the configuration (read for real by a plan). */
+  readonly remoteState: readonly string[];
 }
-
-/** Default stub: an S3-ARN-shaped literal, so ARN-typed and name-typed arguments both parse. */
-export function defaultStubValue(_dataSource: string, output: string): string {
-  const slug = output
-    .replace(/^cross-stack-output-/, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 50);
-  return `arn:aws:s3:::stub-${slug || 'output'}`;
-}
-
-const REMOTE_REF = /data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs(?:\.([A-Za-z0-9_-]+)|\[\s*"([^"]+)"\s*\])/g;
-const WHOLE_REMOTE_REF = new RegExp(`^\\$\\{\\s*(?:${REMOTE_REF.source})\\s*\\}$`);
 
 /** Local provider names (and aliases) resources of the config are bound to. */
 function providerRefs(config: Json): { local: string; alias?: string }[] {
@@ -500,6 +490,7 @@ export function rewriteForOffline(input: unknown, opts: OfflineRewriteOptions = 
     providerRoot.aws = awsBlocks;
     for (const b of awsBlocks) providers.push(rewriteAwsBlock(b));
   }
+  const extraAws = opts.awsProvider ?? {};
   // Resources on the default aws provider with no default block would get an implicit, empty
   // configuration (no region, real credential lookups); give them a mock one.
   const needsDefaultAws = providerRefs(config).some((r) => r.local === 'aws' && !r.alias);
@@ -510,11 +501,12 @@ export function rewriteForOffline(input: unknown, opts: OfflineRewriteOptions = 
     config.provider = { ...(providerRoot ?? {}), aws: awsBlocks };
     providers.push({ ...rw, added: true });
   }
+  for (const b of awsBlocks) Object.assign(b, structuredClone(extraAws));
 
-  // 2. backend → local, in the work dir.
+  // 2. backend → local, in the work dir (unless kept for a rehearsal against a local server).
   let replacedBackend: OfflineRewrite['replacedBackend'];
   const tf = isObj(config.terraform) ? config.terraform : (config.terraform = {});
-  if (isObj(tf)) {
+  if (isObj(tf) && opts.backend !== 'keep') {
     if (isObj(tf.backend)) {
       const [type, cfg] = Object.entries(tf.backend)[0] ?? [];
       if (type) replacedBackend = { type, config: cfg };
@@ -526,55 +518,28 @@ export function rewriteForOffline(input: unknown, opts: OfflineRewriteOptions = 
     tf.backend = { local: { path: opts.statePath ?? 'terraform.tfstate' } };
   }
 
-  // 3. cdktf cross-stack reads → literals.
+  // 3. remote state: kept, so a plan reads it for real; s3 reads may be pointed at the local server.
   const data = isObj(config.data) ? config.data : undefined;
   const remote = data && isObj(data.terraform_remote_state) ? data.terraform_remote_state : undefined;
-  const remoteNames = remote ? Object.keys(remote) : [];
-  const stub = opts.stubRemoteState ?? remoteNames.length > 0;
-  const stubs = new Map<string, { dataSource: string; output: string; value: string; usedAt: string[] }>();
-  if (stub && remoteNames.length) {
-    const valueOf = opts.stubValue ?? defaultStubValue;
-    const stubFor = (ds: string, output: string, at: string): string => {
-      const key = `${ds}\0${output}`;
-      let s = stubs.get(key);
-      if (!s) stubs.set(key, (s = { dataSource: ds, output, value: valueOf(ds, output), usedAt: [] }));
-      if (!s.usedAt.includes(at)) s.usedAt.push(at);
-      return s.value;
-    };
-    const rewriteString = (str: string, at: string): string => {
-      const whole = WHOLE_REMOTE_REF.exec(str);
-      if (whole) return stubFor(whole[1], whole[2] ?? whole[3], at);
-      if (!str.includes('data.terraform_remote_state.')) return str;
-      // Inside a template: replace the traversal by an HCL string literal expression.
-      return str.replace(REMOTE_REF, (_m, ds: string, dotted?: string, quoted?: string) =>
-        JSON.stringify(stubFor(ds, dotted ?? quoted ?? '', at)),
-      );
-    };
-    const walk = (v: unknown, at: string): unknown => {
-      if (typeof v === 'string') return rewriteString(v, at);
-      if (Array.isArray(v)) {
-        return v
-          .filter((x) => !(typeof x === 'string' && /^(\$\{)?data\.terraform_remote_state\.[^.}]+\}?$/.test(x)))
-          .map((x, i) => walk(x, `${at}[${i}]`));
-      }
-      if (isObj(v)) {
-        for (const [k, x] of Object.entries(v)) if (k !== '//') v[k] = walk(x, at ? `${at}.${k}` : k);
-        return v;
-      }
-      return v;
-    };
-    delete data!.terraform_remote_state;
-    if (Object.keys(data!).length === 0) delete config.data;
-    for (const [k, v] of Object.entries(config)) if (k !== '//' && k !== 'terraform') config[k] = walk(v, k);
+  const remoteState = remote ? Object.keys(remote) : [];
+  if (remote && opts.remoteStateConfig) {
+    for (const ds of Object.values(remote)) {
+      if (isObj(ds) && ds.backend === 's3' && isObj(ds.config)) Object.assign(ds.config, opts.remoteStateConfig);
+    }
   }
 
-  return {
-    config,
-    providers,
-    stubbedRemoteState: [...stubs.values()],
-    replacedBackend,
-    remoteStateKept: stub ? [] : remoteNames,
+  return { config, providers, replacedBackend, remoteState };
+}
+
+/** HCL for a `.tfbackend` file: strings, numbers, booleans and one level of objects. */
+export function tfbackend(settings: Readonly<Record<string, unknown>>): string {
+  const value = (v: unknown): string => {
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (isObj(v)) return `{ ${Object.entries(v).map(([k, x]) => `${k} = ${value(x)}`).join(', ')} }`;
+    throw new Error(`tfbackend: cannot write ${JSON.stringify(v)} (strings, numbers, booleans and objects only)`);
   };
+  return `${Object.entries(settings).map(([k, v]) => `${k} = ${value(v)}`).join('\n')}\n`;
 }
 
 /** Provider source addresses a configuration needs, normalized to `host/ns/type`. */
@@ -644,10 +609,24 @@ export interface TerraformCheckOptions {
   readonly plan?: boolean;
   /** Return `terraform show -json` of the plan. @default same as plan */
   readonly showJson?: boolean;
-  /** Replace cross-stack `terraform_remote_state` reads with literals. @default true when present */
-  readonly stubRemoteState?: boolean;
-  /** Stub value for a remote output. @default {@link defaultStubValue} */
-  readonly stubValue?: (dataSource: string, output: string) => string;
+  /** Keep the synthesized backend (see {@link OfflineRewriteOptions.backend}). @default 'local' */
+  readonly backend?: 'local' | 'keep';
+  /**
+   * `-backend-config` settings for a kept backend, written to a `.tfbackend` file in the work
+   * dir (e.g. the endpoint of a local S3-compatible server).
+   */
+  readonly backendConfig?: Readonly<Record<string, unknown>>;
+  /** Merged into every s3 `terraform_remote_state` config (see {@link OfflineRewriteOptions.remoteStateConfig}). */
+  readonly remoteStateConfig?: Readonly<Record<string, unknown>>;
+  /** `-target` addresses for the plan (a stack part of which can only be planned against the cloud). */
+  readonly planTargets?: readonly string[];
+  /** Merged into every AWS provider block (see {@link OfflineRewriteOptions.awsProvider}). */
+  readonly awsProvider?: Readonly<Record<string, unknown>>;
+  /**
+   * After the plan, `terraform apply -target=...` of these addresses (what can be applied
+   * offline, e.g. `terraform_data`), so that the state backend receives real state.
+   */
+  readonly applyTargets?: readonly string[];
   /** `-var` values for the plan. */
   readonly vars?: Readonly<Record<string, string>>;
   /**
@@ -667,19 +646,19 @@ export interface TerraformCheckResult {
   readonly planFile?: string;
   /** Parsed `terraform show -json plan.bin`. */
   readonly planJson?: unknown;
-  /** Remote state outputs replaced by literals (test-only offline substitution). */
-  readonly stubbedRemoteState: readonly RemoteStateStub[];
+  /** The `terraform_remote_state` data sources the configuration reads (never replaced). */
+  readonly remoteState: readonly string[];
   readonly providers: readonly ProviderRewrite[];
   readonly replacedBackend?: { readonly type: string; readonly config: unknown };
   /** Wall-clock milliseconds per step. */
-  readonly timings: { init: number; validate: number; plan?: number; show?: number; total: number };
+  readonly timings: { init: number; validate: number; plan?: number; show?: number; apply?: number; total: number };
 }
 
 /** A terraform step failed; carries its output and diagnostics. */
 export class TerraformCheckError extends Error {
   constructor(
     message: string,
-    readonly step: 'preflight' | 'init' | 'validate' | 'plan' | 'show',
+    readonly step: 'preflight' | 'init' | 'validate' | 'plan' | 'show' | 'apply',
     readonly workDir: string,
     readonly stdout = '',
     readonly stderr = '',
@@ -768,7 +747,7 @@ export async function terraformCheck(stackDir: string, opts: TerraformCheckOptio
   });
   const configPath = join(workDir, file);
   const original = JSON.parse(readFileSync(configPath, 'utf8')) as unknown;
-  const rw = rewriteForOffline(original, { stubRemoteState: opts.stubRemoteState, stubValue: opts.stubValue });
+  const rw = rewriteForOffline(original, { backend: opts.backend, remoteStateConfig: opts.remoteStateConfig, awsProvider: opts.awsProvider });
   writeFileSync(configPath, JSON.stringify(rw.config, null, 2));
 
   const fail = (step: TerraformCheckError['step'], what: string, r?: Partial<RunResult>, diags: readonly TerraformDiagnostic[] = []): never => {
@@ -776,19 +755,12 @@ export async function terraformCheck(stackDir: string, opts: TerraformCheckOptio
     if (diags.length) parts.push(formatDiagnostics(diags));
     if (r?.stderr?.trim()) parts.push(`stderr:\n${r.stderr.trim()}`);
     if (!diags.length && r?.stdout?.trim()) parts.push(`stdout:\n${r.stdout.trim().slice(-8000)}`);
-    if (rw.stubbedRemoteState.length) {
-      parts.push(`(remote state stubbed: ${rw.stubbedRemoteState.map((x) => `${x.dataSource}.${x.output}="${x.value}"`).join(', ')})`);
-    }
+    if (rw.remoteState.length) parts.push(`(remote state read for real: ${rw.remoteState.join(', ')})`);
     parts.push(`work dir: ${workDir}${keepWorkDirs() ? '' : ' (removed at exit; set KEY_CUSTODY_TF_KEEP=1 to keep it)'}`);
     throw new TerraformCheckError(parts.join('\n'), step, workDir, r?.stdout, r?.stderr, diags);
   };
 
-  if (rw.remoteStateKept.length) {
-    // Not fatal for validate; plan will try to read the other stack's state.
-    if (opts.plan || opts.showJson) {
-      fail('preflight', `remote state sources ${rw.remoteStateKept.join(', ')} kept (stubRemoteState: false); plan cannot read another stack's state offline`);
-    }
-  }
+  if (opts.backendConfig && opts.backend !== 'keep') fail('preflight', "backendConfig needs backend: 'keep' (the local backend takes no -backend-config)");
   if (tool.mirror && !opts.allowRegistryDownload) {
     const missing = missingFromMirror(rw.config, tool.mirror);
     if (missing.length) {
@@ -807,7 +779,14 @@ export async function terraformCheck(stackDir: string, opts: TerraformCheckOptio
   const timeout = opts.timeoutMs ?? 240_000;
   const tf = (args: string[]) => run(tool.bin, [...args], workDir, env, timeout);
 
-  const init = await tf(['init', '-input=false', '-no-color', '-lock=false']);
+  // A kept backend is exercised as deployed: with its lock (the lock file of use_lockfile).
+  const lock = opts.backend === 'keep' ? '-lock=true' : '-lock=false';
+  const backendArgs: string[] = [];
+  if (opts.backendConfig) {
+    writeFileSync(join(workDir, 'rehearsal.tfbackend'), tfbackend(opts.backendConfig));
+    backendArgs.push('-backend-config=rehearsal.tfbackend');
+  }
+  const init = await tf(['init', '-input=false', '-no-color', lock, ...backendArgs]);
   if (init.code !== 0) fail('init', `terraform init failed (exit ${init.code})`, init);
 
   const val = await tf(['validate', '-json', '-no-color']);
@@ -827,7 +806,8 @@ export async function terraformCheck(stackDir: string, opts: TerraformCheckOptio
   const wantShow = opts.showJson ?? !!opts.plan;
   if (opts.plan || wantShow) {
     const varArgs = Object.entries(opts.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`);
-    const plan = await tf(['plan', '-refresh=false', '-out=plan.bin', '-input=false', '-lock=false', '-no-color', ...varArgs]);
+    const planTargets = (opts.planTargets ?? []).map((t) => `-target=${t}`);
+    const plan = await tf(['plan', '-refresh=false', '-out=plan.bin', '-input=false', lock, '-no-color', ...planTargets, ...varArgs]);
     timings.plan = plan.ms;
     if (plan.code !== 0) fail('plan', `terraform plan failed (exit ${plan.code})`, plan);
     planFile = join(workDir, 'plan.bin');
@@ -842,13 +822,20 @@ export async function terraformCheck(stackDir: string, opts: TerraformCheckOptio
       }
     }
   }
+  if (opts.applyTargets?.length) {
+    const varArgs = Object.entries(opts.vars ?? {}).map(([k, v]) => `-var=${k}=${v}`);
+    const targets = opts.applyTargets.map((t) => `-target=${t}`);
+    const apply = await tf(['apply', '-auto-approve', '-refresh=false', '-input=false', lock, '-no-color', ...targets, ...varArgs]);
+    timings.apply = apply.ms;
+    if (apply.code !== 0) fail('apply', `terraform apply ${targets.join(' ')} failed (exit ${apply.code})`, apply);
+  }
   timings.total = Math.round(performance.now() - started);
   return {
     workDir,
     validate,
     planFile,
     planJson,
-    stubbedRemoteState: rw.stubbedRemoteState,
+    remoteState: rw.remoteState,
     providers: rw.providers,
     replacedBackend: rw.replacedBackend,
     timings,

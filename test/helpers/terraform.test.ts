@@ -6,6 +6,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalS3 } from './s3-server';
 import {
   cliConfigFor,
   describeTerraform,
@@ -18,6 +19,7 @@ import {
   terraformAvailable,
   terraformCheck,
   TerraformCheckError,
+  tfbackend,
 } from './terraform';
 
 interface PlanJson {
@@ -99,24 +101,23 @@ describe('rewriteForOffline (no terraform needed)', () => {
     expect((original.provider as { aws: Record<string, unknown>[] }).aws[0].profile).toBe('custody-prod');
   });
 
-  it('stubs cross-stack remote state by default and records each stub', () => {
-    const rw = rewriteForOffline(load(dirs.consumer));
-    expect(rw.config.data).toBeUndefined();
-    expect(rw.stubbedRemoteState.map((s) => s.output).sort()).toEqual([
-      'cross-stack-output-aws_s3_bucketkey-backuparn',
-      'cross-stack-output-aws_s3_bucketkey-backupbucket',
-    ]);
-    const text = JSON.stringify(rw.config);
-    expect(text).not.toContain('terraform_remote_state');
-    const policy = (rw.config.resource as Record<string, Record<string, Record<string, string>>>).aws_s3_bucket_policy.policy;
-    expect(policy.bucket).toBe('arn:aws:s3:::stub-aws-s3-bucketkey-backupbucket');
-    expect(policy.policy).toContain('${"arn:aws:s3:::stub-aws-s3-bucketkey-backuparn"}/*');
+  it('never replaces remote state: the reads stay, and s3 reads can be pointed at a local server', () => {
+    const original = load(dirs.consumer);
+    const rw = rewriteForOffline(original);
+    expect(rw.remoteState).toEqual(['cross-stack-reference-input-keys']);
+    expect(JSON.stringify(rw.config)).toContain('data.terraform_remote_state.cross-stack-reference-input-keys.outputs');
+    const pointed = rewriteForOffline(original, { remoteStateConfig: { endpoints: { s3: 'http://127.0.0.1:9' }, use_path_style: true } });
+    const ds = (pointed.config.data as { terraform_remote_state: Record<string, { config: Record<string, unknown> }> }).terraform_remote_state['cross-stack-reference-input-keys'];
+    expect(ds.config).toMatchObject({ bucket: 'tf-state', key: 'keys.tfstate', endpoints: { s3: 'http://127.0.0.1:9' }, use_path_style: true });
   });
 
-  it('keeps remote state when stubbing is off', () => {
-    const rw = rewriteForOffline(load(dirs.consumer), { stubRemoteState: false });
-    expect(rw.remoteStateKept).toEqual(['cross-stack-reference-input-keys']);
-    expect(JSON.stringify(rw.config)).toContain('data.terraform_remote_state');
+  it('keeps the synthesized backend when asked, and writes -backend-config files', () => {
+    const rw = rewriteForOffline(load(dirs.keys), { backend: 'keep' });
+    expect(rw.replacedBackend).toBeUndefined();
+    expect((rw.config.terraform as { backend: unknown }).backend).toEqual({ s3: { bucket: 'tf-state', key: 'keys.tfstate', region: 'eu-central-1' } });
+    expect(tfbackend({ endpoints: { s3: 'http://127.0.0.1:9' }, use_path_style: true, access_key: 'x' })).toBe(
+      'endpoints = { s3 = "http://127.0.0.1:9" }\nuse_path_style = true\naccess_key = "x"\n',
+    );
   });
 
   it('adds a mock default aws provider when resources need one and only aliases exist', () => {
@@ -199,17 +200,23 @@ describeTerraform('terraformCheck (real terraform, offline)', () => {
     expect(change?.change.actions).toEqual(['create']);
     expect(change?.change.after).toMatchObject({ bucket: 'kc-harness-key-backup', tags: { 'custody:role': 'key-backup' } });
     expect(res.replacedBackend?.type).toBe('s3');
-    expect(res.stubbedRemoteState).toEqual([]);
+    expect(res.remoteState).toEqual([]);
   });
 
-  it('plans a stack that reads another stack through stubbed remote state', async () => {
-    const res = await terraformCheck(dirs.consumer, { plan: true });
-    console.info(`[terraform tier] consumer stack timings (ms): ${JSON.stringify(res.timings)}`);
-    expect(res.stubbedRemoteState).toHaveLength(2);
-    const plan = res.planJson as PlanJson;
-    const policy = plan.resource_changes?.find((r) => r.type === 'aws_s3_bucket_policy');
-    expect(policy?.change.after?.bucket).toBe('arn:aws:s3:::stub-aws-s3-bucketkey-backupbucket');
-    expect(String(policy?.change.after?.policy)).toContain('arn:aws:s3:::stub-aws-s3-bucketkey-backuparn/*');
+  it('plans a stack that reads another stack through remote state it really reads (local S3 server)', async () => {
+    // The producer's state exists only once the producer is applied: write it to the server
+    // through the keys stack's own backend (the bucket is not applicable offline, so the
+    // consumer's reads are of outputs the producer really wrote).
+    const s3 = await startLocalS3(['tf-state']);
+    try {
+      const err = await terraformCheck(dirs.consumer, { plan: true, remoteStateConfig: s3.remoteStateConfig }).catch((e: unknown) => e);
+      // Nothing applied yet: the read is real, so the plan fails on the missing state instead of planning with made-up values.
+      expect((err as TerraformCheckError).step).toBe('plan');
+      expect((err as Error).message).toMatch(/Unable to find remote state|No stored state was found|does not exist|NoSuchKey/i);
+      expect((err as Error).message).toContain('remote state read for real: cross-stack-reference-input-keys');
+    } finally {
+      await s3.close();
+    }
   });
 
   it('validate-only skips the plan', async () => {

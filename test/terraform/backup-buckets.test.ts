@@ -61,7 +61,7 @@ describeTerraform('backup buckets: terraform validate and offline plan', () => {
       const r = await terraformCheck(a.stackDir(stack), { plan: true });
       expect(r.validate.valid).toBe(true);
       // Each stack is planned alone: no state of the other stack is read.
-      expect(r.stubbedRemoteState).toEqual([]);
+      expect(r.remoteState).toEqual([]);
       const changes = (r.planJson as PlanJson).resource_changes ?? [];
       const types = new Set(changes.map((c) => c.type));
       for (const t of BUCKET_TYPES) expect(types, `${stack} plans ${t}`).toContain(t);

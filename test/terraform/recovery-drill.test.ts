@@ -28,7 +28,7 @@ describeTerraform('recovery drill: terraform validate and offline plan of the AW
     expect(w.synth()).toBeUndefined();
     const r = await terraformCheck(w.stackDir('drill-aws'), { plan: true });
     expect(r.validate.valid).toBe(true);
-    expect(r.stubbedRemoteState).toEqual([]);
+    expect(r.remoteState).toEqual([]);
     const changes = (r.planJson as PlanJson).resource_changes ?? [];
     expect(changes.every((c) => c.change.actions.join() === 'create')).toBe(true);
     const types = new Set(changes.map((c) => c.type));

@@ -75,3 +75,12 @@ export function slug(s: string): string {
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
 }
+
+/**
+ * A bucket name that is the same on every synth: `<app>-<key>-<suffix>-<account>`. A name
+ * generated from a prefix is only known after apply, so another stack could learn it only by
+ * reading this stack's state; the account id keeps it unique without a random part.
+ */
+export function stableBucketName(app: string, key: string, suffix: string, account: string): string {
+  return `${defaultPrefix(app, key, suffix, 63 - account.length)}${account}`;
+}

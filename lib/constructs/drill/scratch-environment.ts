@@ -10,6 +10,7 @@ import { namesNoImage } from '../errors';
 import { keyPassingOf, keyPassingSchema } from '../app/key-mount';
 import { parseProps } from '../validation';
 import type { ParsedDrillProps } from './props';
+import { drillBucketEnv } from './bucket-env';
 import { checkCredentials } from './validation';
 
 function labelList(tags: Record<string, string>, component: string): { label: string; value: string }[] {
@@ -146,13 +147,16 @@ export function createScratchEnvironment(p: ParsedDrillProps, inputs: ScratchInp
   const keyCreds = { hostDir: p.keyCredentials?.hostDir ?? '/etc/key-custody/drill/key-restore', profile: p.keyCredentials?.profile ?? 'custody-drill-key-restore' };
   const dbCreds = { hostDir: p.dbCredentials?.hostDir ?? '/etc/key-custody/drill/db-restore', profile: p.dbCredentials?.profile ?? 'custody-drill-db-restore' };
   checkCredentials(drill, key, keyCreds, dbCreds);
-  const awsEnv = (c: { profile: string }, bucket: CustodyBucket | AdoptedBackupBucket) => [
-    'AWS_CONFIG_FILE=/run/drill-aws/config',
-    'AWS_SHARED_CREDENTIALS_FILE=/run/drill-aws/credentials',
-    `AWS_PROFILE=${c.profile}`,
-    `AWS_REGION=${bucket.bucket.region}`,
-    `BUCKET=${bucket.bucketName}`,
-  ];
+  const awsEnv = (c: { profile: string }, bucket: CustodyBucket | AdoptedBackupBucket) => {
+    const b = drillBucketEnv(d, bucket, key.keyId);
+    return [
+      'AWS_CONFIG_FILE=/run/drill-aws/config',
+      'AWS_SHARED_CREDENTIALS_FILE=/run/drill-aws/credentials',
+      `AWS_PROFILE=${c.profile}`,
+      ...(b.region === undefined ? [] : [`AWS_REGION=${b.region}`]),
+      `BUCKET=${b.name}`,
+    ];
+  };
   const credMount = (c: { hostDir: string }) => ({ type: 'bind', source: c.hostDir, target: '/run/drill-aws', readOnly: true });
   const fetchImage = p.fetchImage ?? 'amazon/aws-cli:2.22.35';
 
