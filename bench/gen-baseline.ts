@@ -239,8 +239,22 @@ class Generator {
       stackDecls.push(`const ${sv} = new ${this.use({ module: 'cdktf', name: 'TerraformStack' })}(app, ${JSON.stringify(stack)});`);
       const backend = ((json.terraform as Json | undefined)?.backend ?? {}) as Record<string, Json>;
       for (const [btype, config] of Object.entries(backend)) {
-        if (btype !== 'local') throw new Error(`backend ${btype} is not supported by the generator`);
-        stackDecls.push(`new ${this.use({ module: 'cdktf', name: 'LocalBackend' })}(${sv}, ${this.value(stack, config, new Set(), false, '')});`);
+        if (btype === 'local') {
+          stackDecls.push(`new ${this.use({ module: 'cdktf', name: 'LocalBackend' })}(${sv}, ${this.value(stack, config, new Set(), false, '')});`);
+        } else if (btype === 's3') {
+          // S3Backend's typed props where it has them, the rest (use_lockfile in cdktf 0.21) as
+          // the same override the example writes.
+          const typed = new Set(['bucket', 'key', 'region', 'encrypt', 'kms_key_id', 'dynamodb_table']);
+          const props: Json = {};
+          const overrides: string[] = [];
+          for (const [k, v] of Object.entries(config)) {
+            if (typed.has(k)) props[k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())] = v;
+            else overrides.push(`${sv}.addOverride(${JSON.stringify(`terraform.backend.s3.${k}`)}, ${JSON.stringify(v)});`);
+          }
+          stackDecls.push(`new ${this.use({ module: 'cdktf', name: 'S3Backend' })}(${sv}, ${JSON.stringify(props)});`, ...overrides);
+        } else {
+          throw new Error(`backend ${btype} is not supported by the generator`);
+        }
       }
     }
     const app = this.use({ module: 'cdktf', name: 'App' });
