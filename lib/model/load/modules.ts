@@ -9,7 +9,7 @@
  * `content`.
  *
  * Where the folder is: cdktf copies a local module source (`./modules/x`) into the stack
- * folder as an asset and writes `./assets/__cdktf_module_asset/<hash>/x`, relative to
+ * folder as an asset and writes `./assets/__cdktf_module_asset_<id>/<hash>[/x]`, relative to
  * cdk.tf.json; an absolute source stays absolute; a registry or git module is read from
  * `.terraform/modules` once `cdktf get` / `terraform init` put it there. A module that cannot
  * be read is recorded as unknown (KC092 names it), never passed silently.
