@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resourceLines } from '../model/load/locations';
 import { loadTerraformJson } from '../model/load/cdktf-json';
+import { parseHclSync } from '../model/load/hcl-sync';
+import { withModules } from '../model/load/modules';
 import { decodeJsonBytes, isShowableName, JsonReadError, looksLikeTerraformJson, parseJsonFile, rawJsonOf, readJsonText, TERRAFORM_JSON_BLOCKS, terraformJsonOf, type RawJson } from '../model/load/json';
 import { loadPlanJson, looksLikePlanJson, PlanInputError } from '../model/load/plan';
 import { planConsistencyProblem } from '../model/load/plan-consistency';
@@ -39,6 +41,8 @@ export interface JsonInput {
   readonly json: unknown;
   /** The file's text, where it was read from a file (for source line numbers). */
   readonly text?: string;
+  /** The file's absolute path, where it was read from a file (module sources are relative to it). */
+  readonly file?: string;
 }
 
 /** Turns one kind of JSON document into stack documents for the model. */
@@ -82,7 +86,8 @@ export const terraformJsonFrontEnd: InputFrontEnd = {
   name: 'terraform-json',
   accepts: isTerraformJson,
   load: (input) => {
-    const doc = loadTerraformJson(input.stack, input.json, input.path);
+    const loaded = loadTerraformJson(input.stack, input.json, input.path);
+    const doc = input.file === undefined ? loaded : withModules(loaded, input.json, path.dirname(input.file), parseHclSync);
     if (input.text === undefined) return [doc];
     // Source lines of the resource blocks, for SARIF locations (GitHub code scanning).
     const lines = resourceLines(input.text);
@@ -280,7 +285,7 @@ class Reader {
     for (const p of fresh) this.seenFiles.add(realPath(p.file));
     // One pass over every file's blocks (merging them pairwise was quadratic in the file count).
     const merged = this.parsing(() => terraformJsonOf(fresh.map((p) => p.raw)), this.display(dir));
-    this.addDocuments([loadTerraformJson(stack, merged, this.display(dir))], this.display(dir));
+    this.addDocuments([withModules(loadTerraformJson(stack, merged, this.display(dir)), merged, dir, parseHclSync)], this.display(dir));
   }
 
   readFile(file: string, stack: string | undefined): void {
@@ -296,7 +301,7 @@ class Reader {
     }
     const { json, text } = this.parseFileText(file);
     this.seenFiles.add(real);
-    const input: JsonInput = { path: this.display(file), stack: stack ?? stackNameOf(path.dirname(file)), json, text };
+    const input: JsonInput = { path: this.display(file), stack: stack ?? stackNameOf(path.dirname(file)), json, text, file };
     const frontEnd = this.frontEnds.find((f) => f.accepts(json));
     if (frontEnd) {
       let docs: TfDocument[];

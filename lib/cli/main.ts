@@ -13,7 +13,7 @@ import { summarizeModel } from '../report/summarize';
 import { renderText } from '../report/text';
 import { escapeControls, escapeControlsKeepNewlines, escapeJsonControls } from '../report/escape';
 import { FRONT_ENDS, InputError, readInputs, type InputFrontEnd } from './inputs';
-import { capturingPlans, sourceHint, withSources } from './source';
+import { capturingPlans, sourceNote, withSources } from './source';
 
 /** Where the CLI writes, and what tests may inject. */
 export interface CliIo {
@@ -209,10 +209,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const ran = runRules(model, rules, io.today ? { today: io.today } : {});
     const result = { ...ran, findings: withLocations(model, ran.findings) };
 
+    // Said once, in every format, when plans were checked without --source and lost values.
+    const note = parsed.sources.length === 0 ? sourceNote(documents, capture.plans) : undefined;
     let out: string;
     switch (parsed.format) {
       case 'json':
-        out = renderJsonCheck(result.findings, { stacks, strict: parsed.strict });
+        out = renderJsonCheck(result.findings, { stacks, strict: parsed.strict, ...(note ? { sourceNote: note } : {}) });
         break;
       case 'markdown':
         out = renderMarkdown(summarizeModel(model, result));
@@ -222,11 +224,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           rules,
           sources: Object.fromEntries(documents.map((d) => [d.stack, d.source])),
           version: packageVersion(),
+          ...(note ? { sourceNote: note } : {}),
         });
         break;
       case 'text':
         out = renderText(result.findings, { stacks, color: io.isTTY === true, strict: parsed.strict });
-        if (parsed.sources.length === 0) out += sourceHint(documents, capture.plans) ?? '';
+        if (note) out += `note: ${note.message}\n`;
         break;
     }
     write(parsed.format === 'json' || parsed.format === 'sarif' ? escapeJsonControls(out) : out);

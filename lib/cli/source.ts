@@ -60,14 +60,23 @@ export async function withSources(
   }
 }
 
+/** What a check without --source could not prove, and how --source would prove it. */
+export interface SourceNote {
+  /** `address attribute` of each unproven plan value, each once. */
+  readonly values: readonly string[];
+  readonly message: string;
+}
+
 /** The one note for plans checked without --source whose values could not all be proven. */
-export function sourceHint(documents: readonly TfDocument[], plans: ReadonlyMap<TfDocument, unknown>): string | undefined {
+export function sourceNote(documents: readonly TfDocument[], plans: ReadonlyMap<TfDocument, unknown>): SourceNote | undefined {
   const unproven = documents.filter((d) => plans.has(d)).flatMap((d) => (d.unknowns ?? []).map((u) => `${u.address} ${u.what.split(' ')[0]}`));
   if (unproven.length === 0) return undefined;
   const shown = [...new Set(unproven)];
   const list = shown.length > 6 ? `${shown.slice(0, 6).join(', ')} and ${shown.length - 6} more` : shown.join(', ');
-  return (
-    `note: ${shown.length} value(s) of the plan could not be proven (${list}): the plan keeps only the references of HCL expressions ` +
-    '(jsonencode, templates, locals, dynamic blocks). Pass --source <dir> (the folder `terraform plan` ran in) to read them from the .tf files.\n'
-  );
+  return {
+    values: shown,
+    message:
+      `${shown.length} value(s) of the plan could not be proven (${list}): the plan keeps only the references of HCL expressions ` +
+      '(jsonencode, templates, locals, dynamic blocks). Pass --source <dir> (the folder `terraform plan` ran in) to read them from the .tf files.',
+  };
 }

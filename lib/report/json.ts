@@ -38,11 +38,22 @@ export interface JsonSummary {
 export interface JsonCheckOutput {
   readonly findings: readonly JsonFinding[];
   readonly summary: JsonSummary;
+  /** Only for plans checked without --source whose values could not all be proven. */
+  readonly sourceNote?: JsonSourceNote;
+}
+
+/** Plan values the check could not prove, and how --source would prove them. */
+export interface JsonSourceNote {
+  /** `address attribute` of each unproven value. */
+  readonly values: readonly string[];
+  readonly message: string;
 }
 
 export interface JsonCheckOptions {
   readonly stacks: readonly string[];
   readonly strict?: boolean;
+  /** Unproven plan values without --source (see {@link JsonCheckOutput.sourceNote}). */
+  readonly sourceNote?: JsonSourceNote;
 }
 
 /** Findings → the `--format json` document. Order is the engine's (rule id, then address). */
@@ -67,6 +78,7 @@ export function toJsonCheckOutput(findings: readonly Finding[], options: JsonChe
       strict,
       passed: blocking(findings, strict).length === 0,
     },
+    ...(options.sourceNote ? { sourceNote: { values: [...options.sourceNote.values], message: options.sourceNote.message } } : {}),
   };
 }
 

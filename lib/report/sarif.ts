@@ -16,6 +16,11 @@ export interface SarifOptions {
   readonly sources?: Readonly<Record<string, string>>;
   /** Tool version for `tool.driver.version`. */
   readonly version?: string;
+  /**
+   * Plan values checked without --source that could not be proven: a run-level note
+   * (`invocations[0].toolExecutionNotifications`) and `properties.unprovenValues`.
+   */
+  readonly sourceNote?: { readonly values: readonly string[]; readonly message: string };
 }
 
 const ENGINE_RULES: Record<string, Omit<SarifRuleInfo, 'id'>> = {
@@ -97,6 +102,12 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
           },
         },
         results,
+        ...(options.sourceNote
+          ? {
+              invocations: [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'note', message: { text: options.sourceNote.message } }] }],
+              properties: { unprovenValues: [...options.sourceNote.values] },
+            }
+          : {}),
       },
     ],
   };

@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { buildModel } from '../model/build';
 import { loadTerraformJson } from '../model/load/cdktf-json';
 import { parseWrittenTerraformJson } from '../model/load/json';
+import { parseHclSync } from '../model/load/hcl-sync';
+import { withModules } from '../model/load/modules';
 import type { TfDocument } from '../model/types';
 import { blocking, formatFinding, runRules, type CheckResult, type EngineOptions } from '../rules/engine';
 import type { CustodyRule } from '../rules/rule';
@@ -94,7 +96,10 @@ export class KeyCustodyCheck {
       // cdktf has just written this file with JSON.stringify, so no key repeats; the merge and
       // the prototype-free objects are those of `key-custody check`: escape hatches can write
       // any key, `__proto__` included.
-      return [loadTerraformJson(stack.node.id, parseWrittenTerraformJson(readFileSync(file, 'utf8'), file), file)];
+      const json = parseWrittenTerraformJson(readFileSync(file, 'utf8'), file);
+      // A TerraformHclModule's folder is read as `key-custody check` reads it: cdktf has copied
+      // it into the stack folder as an asset before this validation runs.
+      return [withModules(loadTerraformJson(stack.node.id, json, file), json, dirname(file), parseHclSync)];
     });
   }
 

@@ -73,7 +73,7 @@ export async function loadHclParser(): Promise<HclParse> {
   }
 }
 
-function emptyModule(dir: string): { dir: string; resources: Record<string, Json>; locals: Json; defaults: Json; outputs: Json; calls: Record<string, Json> } {
+export function emptyModule(dir: string): { dir: string; resources: Record<string, Json>; locals: Json; defaults: Json; outputs: Json; calls: Record<string, Json> } {
   return { dir, resources: dataObject(), locals: dataObject(), defaults: dataObject(), outputs: dataObject(), calls: dataObject() };
 }
 
@@ -121,7 +121,8 @@ function configFiles(dir: string): string[] {
 /** Folder of a module call: a local path, or what `terraform init` put in `.terraform/modules`. */
 function callFolder(root: string, dir: string, modulePath: string, source: unknown): string | undefined {
   if (typeof source !== 'string') return undefined;
-  if (source.startsWith('./') || source.startsWith('../')) return path.resolve(dir, source);
+  // A local path; an absolute one too (cdktf keeps an absolute TerraformHclModule source as written).
+  if (source.startsWith('./') || source.startsWith('../') || path.isAbsolute(source)) return path.resolve(dir, source);
   // A registry or git module: `terraform init` records where it put it.
   try {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, '.terraform', 'modules', 'modules.json'), 'utf8')) as { Modules?: { Key?: string; Dir?: string }[] };
@@ -133,36 +134,90 @@ function callFolder(root: string, dir: string, modulePath: string, source: unkno
   }
 }
 
+/** One file the tree reader needs parsed; the driver answers with the parsed document. */
+interface ParseRequest {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** A parser that answers at once: see hcl-sync.ts (the synth-time check cannot await). */
+export type HclParseSync = (filename: string, contents: string) => Record<string, unknown>;
+
 /**
- * Read a configuration folder and the local modules it calls, recursively. `parse` is
- * injectable so tests can run without WebAssembly; the CLI passes {@link loadHclParser}'s.
+ * The one tree reader behind {@link readSource} and {@link readSourceSync}: it yields each
+ * `.tf` file to parse, so the async CLI and the synchronous synth-time check share it.
+ * `given` is a root module already read (a cdk.tf.json): only the modules it calls are read.
  */
-export async function readSource(dir: string, parse: HclParse): Promise<SourceTree> {
+function* treeReader(dir: string, given?: SourceModule): Generator<ParseRequest, SourceTree, unknown> {
   const root = path.resolve(dir);
   const tree = new Map<string, SourceModule>();
-  const visit = async (folder: string, modulePath: string, depth: number): Promise<void> => {
+  function* visit(folder: string, modulePath: string, depth: number): Generator<ParseRequest, void, unknown> {
     if (depth > 16) return;
-    const m = emptyModule(folder);
-    const files = configFiles(folder);
-    if (depth === 0 && files.length === 0) throw new SourceInputError(`--source ${dir} holds no .tf files; pass the folder \`terraform plan\` ran in`);
-    for (const f of files) {
-      const text = fs.readFileSync(f, 'utf8');
-      let doc: Json;
-      try {
-        doc = f.endsWith('.json') ? obj(JSON.parse(text)) : obj(await parse(f, text));
-      } catch (e) {
-        const why = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 300);
-        throw new SourceInputError(`--source: ${f} does not parse as HCL (${why}); run \`terraform validate\` there, or check the plan without --source`);
+    let m: SourceModule;
+    if (depth === 0 && given) m = given;
+    else {
+      const read = emptyModule(folder);
+      const files = configFiles(folder);
+      if (depth === 0 && files.length === 0) throw new SourceInputError(`--source ${dir} holds no .tf files; pass the folder \`terraform plan\` ran in`);
+      for (const f of files) {
+        const text = fs.readFileSync(f, 'utf8');
+        let doc: Json;
+        try {
+          doc = f.endsWith('.json') ? obj(JSON.parse(text)) : obj(yield { file: f, text });
+        } catch (e) {
+          // A parser that cannot run says so itself; only a file's own syntax error is this one.
+          if (e instanceof SourceInputError) throw e;
+          const why = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 300);
+          throw new SourceInputError(`--source: ${f} does not parse as HCL (${why}); run \`terraform validate\` there, or check the plan without --source`);
+        }
+        addFile(read, doc);
       }
-      addFile(m, doc);
+      m = read;
     }
     tree.set(modulePath, m);
     for (const [name, call] of Object.entries(m.calls)) {
       const childPath = `${modulePath ? `${modulePath}.` : ''}module.${name}`;
       const childDir = callFolder(root, folder, childPath, call.source);
-      if (childDir && fs.existsSync(childDir)) await visit(childDir, childPath, depth + 1);
+      if (childDir && fs.existsSync(childDir)) yield* visit(childDir, childPath, depth + 1);
     }
-  };
-  await visit(root, '', 0);
+  }
+  yield* visit(root, '', 0);
   return tree;
+}
+
+/**
+ * Read a configuration folder and the local modules it calls, recursively. `parse` is
+ * injectable so tests can run without WebAssembly; the CLI passes {@link loadHclParser}'s.
+ */
+export async function readSource(dir: string, parse: HclParse, given?: SourceModule): Promise<SourceTree> {
+  const reader = treeReader(dir, given);
+  let step = reader.next();
+  while (!step.done) {
+    let doc: unknown;
+    try {
+      doc = await parse(step.value.file, step.value.text);
+    } catch (e) {
+      step = reader.throw(e);
+      continue;
+    }
+    step = reader.next(doc);
+  }
+  return step.value;
+}
+
+/** {@link readSource} with a parser that answers at once (the synth-time check). */
+export function readSourceSync(dir: string, parse: HclParseSync, given?: SourceModule): SourceTree {
+  const reader = treeReader(dir, given);
+  let step = reader.next();
+  while (!step.done) {
+    let doc: unknown;
+    try {
+      doc = parse(step.value.file, step.value.text);
+    } catch (e) {
+      step = reader.throw(e);
+      continue;
+    }
+    step = reader.next(doc);
+  }
+  return step.value;
 }
