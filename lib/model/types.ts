@@ -245,6 +245,12 @@ export interface Grant {
   readonly access: Access;
   /** How: the chain that gives it, e.g. `group ops → policy admin (AdministratorAccess)`. */
   readonly via: string;
+  /**
+   * Only a statement whose actions are unknown gives it (an action the plan and the source
+   * cannot prove): a possible grant. Reach between custody sides (KC011, KC012) counts it; rules
+   * on writes and deletes (KC021, KC032) leave it to KC092, so an unknown is never an invented writer.
+   */
+  readonly possible?: true;
 }
 
 /**

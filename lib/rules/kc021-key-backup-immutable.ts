@@ -67,7 +67,8 @@ function settingsViolations(s: Store, policyUnproven = false): RuleViolation[] {
 function writersWhoDelete(model: CustodyModel, s: Store): { principal: string; write: Grant; del: Grant }[] {
   const byPrincipal = new Map<string, Grant[]>();
   for (const g of model.grants) {
-    if (g.store !== s.id) continue;
+    // A possible grant (actions unknown) is KC092's: an unknown is never an invented writer.
+    if (g.store !== s.id || g.possible) continue;
     const list = byPrincipal.get(g.principal) ?? [];
     list.push(g);
     byPrincipal.set(g.principal, list);

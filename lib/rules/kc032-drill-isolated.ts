@@ -2,6 +2,7 @@ import { type Container, type CustodyModel, type Principal } from '../model/type
 import { drillContainers, isDrillContainer, productionContainers } from '../model/views/drills';
 import { type HostInfo, hostOf, sameHost } from '../model/views/hosts';
 import { describeAt } from './custody-helpers';
+import { grantsOf } from '../model/views/grants';
 import { declaredDrills, isDrillPrincipal, isWrite, manifestLocation, networkAttachments, reachOf, resolveNetwork } from './drill-helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
@@ -145,7 +146,8 @@ function principalName(p: Principal): string | undefined {
 
 function checkPrincipals(model: CustodyModel, out: RuleViolation[]) {
   const stores = new Set(model.stores.map((s) => s.id));
-  const writesAStore = new Set(model.grants.filter((g) => stores.has(g.store) && isWrite(g.access)).map((g) => g.principal));
+  // Possible grants (actions unknown) are KC092's: an unknown is never an invented writer.
+  const writesAStore = new Set(model.grants.filter((g) => stores.has(g.store) && isWrite(g.access) && !g.possible).map((g) => g.principal));
   const writers = model.principals.filter((p) => !isDrillPrincipal(p) && writesAStore.has(p.id));
   const writersByName = new Map<string, Principal[]>();
   for (const w of writers) {
@@ -161,8 +163,9 @@ function checkPrincipals(model: CustodyModel, out: RuleViolation[]) {
       const r = model.resource(p.stack, p.address);
       return r ? violationAt(r, message, fix) : { stack: p.stack, address: p.address, message, fix };
     };
-    for (const [, e] of reach) {
-      const bad = [...e.access].filter(isWrite);
+    const sureWrites = new Set(grantsOf(model, p.id).filter((g) => isWrite(g.access) && !g.possible).map((g) => `${g.store}|${g.access}`));
+    for (const [storeId, e] of reach) {
+      const bad = [...e.access].filter((a) => isWrite(a) && sureWrites.has(`${storeId}|${a}`));
       if (bad.length === 0) continue;
       const where = e.store ? describeAt(model, e.store.stack, e.store.address) : 'a store';
       out.push(

@@ -32,7 +32,19 @@ export function computeAccess(
   kmsKeys: KmsKey[],
   tagsOf: (r: TfResource) => Record<string, string>,
 ): AccessResult {
-  return new AccessAnalysis(ctx, stores, kmsKeys, tagsOf).run();
+  const full = new AccessAnalysis(ctx, stores, kmsKeys, tagsOf);
+  const result = full.run();
+  if (!full.sawUnknownActions) return result;
+  // Statements whose actions are unknown may grant anything on what they name: the grants they
+  // alone give are possible grants (reach between custody sides counts them; rules on writes and
+  // deletes leave them to KC092). A second run without those statements tells them apart.
+  const exact = new AccessAnalysis(ctx, stores, kmsKeys, tagsOf, true).run();
+  const grantKey = (g: Grant) => `${g.principal}|${g.store}|${g.access}`;
+  const sure = new Map(exact.grants.map((g) => [grantKey(g), g]));
+  const grants = result.grants.map((g): Grant => sure.get(grantKey(g)) ?? { ...g, possible: true });
+  const seen = new Set(grants.map(grantKey));
+  grants.push(...exact.grants.filter((g) => !seen.has(grantKey(g))));
+  return { ...result, grants };
 }
 
 /**
@@ -43,6 +55,11 @@ export function computeAccess(
  * layer calls only itself and the layers below it.
  */
 class AccessAnalysis extends Unseen {
+  constructor(ctx: ModelContext, stores: Store[], kmsKeys: KmsKey[], tagsOf: (r: TfResource) => Record<string, string>, exactActionsOnly = false) {
+    super(ctx, stores, kmsKeys, tagsOf);
+    this.exactActionsOnly = exactActionsOnly;
+  }
+
   run(): AccessResult {
     this.collectPrincipals();
     this.collectGroups();

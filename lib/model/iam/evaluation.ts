@@ -54,13 +54,27 @@ export abstract class Evaluation extends Trust {
       else viaRoot ??= e.via;
     }
     // Across accounts the principal's own policies must allow too, unless some of them are not read.
-    if (direct && !this.crossesAccounts(rec, targetAccount)) return direct;
+    if (direct && !this.crossesAccounts(rec, targetAccount)) {
+      if (!this.resourceAloneNeedsItsAccount(rec, targetAccount) || this.identityAllow(rec, action, t, level)) return direct;
+      // Granted by the resource policy alone, so P acts from the store's account: read the
+      // policy with P there (an exclusion or a Deny of that account then surely applies).
+      return this.evaluate({ ...rec, p: { ...rec.p, account: targetAccount } }, action, t, level, resourcePolicy, targetAccount, rootGrantRequired);
+    }
     const idAllow = this.identityAllow(rec, action, t, level);
     if (!idAllow) return undefined;
     if (direct) return direct;
     if (mayBeSameAccount(rec.p.account, targetAccount) && !rootGrantRequired) return idAllow.via;
     if (viaRoot) return `${idAllow.via} + ${viaRoot}`;
     return undefined;
+  }
+
+  /**
+   * Whether a grant of the resource policy alone holds only where P acts from the store's
+   * account: the store's account is pinned, P's may be another, and all of P's own policies are
+   * read (so none of them allows what the resource policy grants).
+   */
+  private resourceAloneNeedsItsAccount(rec: PrincipalRec, targetAccount: string): boolean {
+    return /^acct:\d{12}$/.test(targetAccount) && rec.p.account !== targetAccount && mayBeSameAccount(rec.p.account, targetAccount) && this.ownPoliciesKnown(rec);
   }
 
   /**

@@ -41,6 +41,16 @@ function headEnd(g: string): number {
   return at + 1;
 }
 
+/**
+ * One digit we cannot tell: an account the configuration does not pin is twelve of them in an
+ * ARN, never a `*` that could run past its colon (`arn:aws:iam::*:role/w` would meet
+ * `arn:aws:iam::*:user/*`). A `?` or `*` of a pattern matches it; a literal digit does not
+ * cover it.
+ */
+export const ANY_DIGIT = '\uE0FD';
+
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+
 /** True when some string matches both globs: the ARN head case-insensitive, the resource part case-sensitive. */
 export function globsIntersect(a: string, b: string): boolean {
   const ha = headEnd(a);
@@ -70,6 +80,7 @@ export function globsIntersect(a: string, b: string): boolean {
     if (i < n && j < m && ca !== '*' && cb !== '*') {
       // Case is ignored where either side is still in its head (a `*` may shift one against the other).
       if (ca === '?' || cb === '?' || ca === cb || ((i < ha || j < hb) && ca.toLowerCase() === cb.toLowerCase())) todo.push(i + 1, j + 1);
+      else if ((ca === ANY_DIGIT && isDigit(cb)) || (cb === ANY_DIGIT && isDigit(ca))) todo.push(i + 1, j + 1);
     }
   }
   return false;

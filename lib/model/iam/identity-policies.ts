@@ -4,6 +4,7 @@ import { blocks, literal, strings } from '../load/refs';
 import type { TfResource } from '../types';
 import type { Entry, PrincipalRec, ReadPolicy, Stmt } from './types';
 import { awsManagedStatements } from './aws-managed';
+import { actionsUnknown } from './policies';
 import { Conditions } from './conditions';
 
 export abstract class IdentityPolicies extends Conditions {
@@ -90,7 +91,7 @@ export abstract class IdentityPolicies extends Conditions {
     if (!stmts.length) return;
     let list = map.get(id);
     if (!list) map.set(id, (list = []));
-    for (const stmt of stmts) list.push({ stmt, via: stmt.approximate ? `${via} (read conservatively)` : via });
+    for (const stmt of stmts) list.push({ stmt, via: stmt.approximate ? `${via} (read conservatively)` : actionsUnknown(stmt) ? `${via} (actions unknown)` : via });
   }
 
   protected collectIdentityPolicies(): void {

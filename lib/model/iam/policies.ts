@@ -9,17 +9,35 @@ import { globMatch } from './globs';
 import { Targets } from './targets';
 import type { ReadPolicy, Stmt } from './types';
 import { mergePolicyDocuments } from '../policy-documents';
+import { unknownPartsProblem, unknownStatement, unknownStatementParts } from './partial-statements';
 
 const ALL_ACTIONS: readonly string[] = [
   ...new Set([...Object.values(STORE_ACTIONS).flatMap((l) => l.map((s) => s.action)), ...KMS_DECRYPT_ACTIONS, STS_ASSUME]),
 ];
 
+/** An Allow whose Action or NotAction holds a value we cannot read: which actions it allows is unknown. */
+export function actionsUnknown(st: Stmt): boolean {
+  return st.s.effect !== 'Deny' && [...st.s.actions, ...(st.s.notActions ?? [])].some((a) => a.includes('${'));
+}
+
 export abstract class PolicyReader extends Targets {
   private readonly policyCache = new Map<string, ReadPolicy>();
+
+  /**
+   * Leave out Allows whose actions are unknown (an action written as `${…}`, a policy the
+   * plan lost): the run that tells the grants those statements alone give (possible grants).
+   */
+  protected exactActionsOnly = false;
+  /** Whether an Allow with unknown actions was read. */
+  sawUnknownActions = false;
 
   protected stmtActions(st: Stmt): Set<string> {
     if (st.actions) return st.actions;
     const deny = st.s.effect === 'Deny';
+    if (!deny && actionsUnknown(st)) {
+      this.sawUnknownActions = true;
+      if (this.exactActionsOnly) return (st.actions = new Set());
+    }
     const norm = (list: readonly string[]) =>
       list.flatMap((a) => {
         if (!a.includes('${')) return [a.toLowerCase()];
@@ -44,10 +62,26 @@ export abstract class PolicyReader extends Targets {
     return list.map((s) => ({ s, stack, approximate }));
   }
 
+  /** A parsed document, statement by statement: an expression among them is read on its own. */
+  private ofDocument(doc: unknown, stack: string): ReadPolicy {
+    const stmts = this.wrap(statementsOfJson(doc), stack);
+    const parts = unknownStatementParts(doc);
+    if (parts.length === 0) return { stmts };
+    for (const part of parts) {
+      const s = unknownStatement(part);
+      if (s) stmts.push({ s, stack, approximate: false });
+    }
+    return { stmts, problem: unknownPartsProblem(parts) };
+  }
+
   /** Read a policy document value (literal JSON, document reference, jsonencode, ...). */
   protected readPolicy(stack: string, value: unknown, owner: TfResource, depth = 0): ReadPolicy {
     if (value === undefined || value === null) return { stmts: [] };
-    if (typeof value === 'object') return { stmts: this.wrap(statementsOfJson(value), stack) };
+    if (typeof value === 'object') {
+      const read = this.ofDocument(value, stack);
+      if (read.problem) this.unknown(owner, read.problem);
+      return read;
+    }
     if (typeof value !== 'string') return { stmts: [], problem: 'the policy is not a string' };
     const ck = `${stack}\u0000${value}`;
     const hit = this.policyCache.get(ck);
@@ -62,7 +96,7 @@ export abstract class PolicyReader extends Targets {
     if (depth > 6) return { stmts: [], problem: 'policy references nest too deeply' };
     if (v.startsWith('{')) {
       try {
-        return { stmts: this.wrap(statementsOfJson(JSON.parse(v)), stack) };
+        return this.ofDocument(JSON.parse(v), stack);
       } catch {
         return this.approximate(stack, v, 'the policy JSON does not parse');
       }
@@ -96,7 +130,7 @@ export abstract class PolicyReader extends Targets {
       const bodies = splitTemplate(v);
       if (bodies.length === 1 && 'expr' in bodies[0]) {
         const doc = parseJsonencode(bodies[0].expr);
-        if (doc && typeof doc === 'object') return { stmts: this.wrap(statementsOfJson(doc), stack) };
+        if (doc && typeof doc === 'object') return this.ofDocument(doc, stack);
       }
     }
     const shown = v.length > 80 ? `${v.slice(0, 77)}...` : v;

@@ -4,7 +4,7 @@ import { literal, singleRef, splitTemplate } from '../load/refs';
 import type { TfResource } from '../types';
 import type { Level } from '../../policy/perms';
 import { accountId } from './accounts';
-import { globCovers, globsIntersect } from './globs';
+import { ANY_DIGIT, globCovers, globsIntersect } from './globs';
 import type { Stmt, Target, TargetKind } from './types';
 import { AnalysisBase } from './base';
 
@@ -118,7 +118,8 @@ export abstract class Targets extends AnalysisBase {
       name = token;
       nameKnown = false;
     }
-    const acct = accountId(this.ctx.accountOfResource(r));
+    // An account we cannot tell is still twelve digits (globs.ts).
+    const acct = accountId(this.ctx.accountOfResource(r)).replace(/^\*$/, ANY_DIGIT.repeat(12));
     let keyId = token;
     let arn: string;
     const litArn = r.mode === 'data' ? literal(v.arn) : undefined;

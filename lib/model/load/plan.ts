@@ -30,7 +30,7 @@
  * - cdktf's construct paths (`"//"` metadata) are not in a plan: suppressions scoped by
  *   construct path only match by address.
  */
-import { bareAddress, INDEX } from './refs';
+import { bareAddress, INDEX, UNKNOWN_ACTION } from './refs';
 import type { TfDocument, TfProvider, TfResource, Unknown } from '../types';
 import { dataObject, setOwn } from './json';
 
@@ -543,8 +543,8 @@ const IDENTITY_POLICY_TYPES = new Set(['aws_iam_user_policy', 'aws_iam_role_poli
 
 /**
  * An identity policy whose text is only known after apply and that is more than one bare
- * reference (a `jsonencode` or a JSON template): the plan lost its text. Read it as full
- * access to everything it references, so that a principal reaching two custody stores is
+ * reference (a `jsonencode` or a JSON template): the plan lost its text. Read it as unknown
+ * actions on everything it references, so that a principal reaching two custody stores is
  * still caught; the unknown is recorded.
  */
 function conservativePolicy(reader: PlanReader, type: string, values: Json, expressions: Json, scope: Scope, at: string): void {
@@ -558,6 +558,6 @@ function conservativePolicy(reader: PlanReader, type: string, values: Json, expr
   if (e.chains.length === 1 && /\.(json|minified_json|policy)$/.test(e.chains[0])) return;
   const resources = e.chains.flatMap((c) => (c.endsWith('.arn') ? [`\${${c}}`, `\${${c}}/*`] : [`\${${c}}`]));
   reader.forget(at, 'policy');
-  values.policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PlanUnknownPolicy', Effect: 'Allow', Action: '*', Resource: resources }] });
-  reader.unknown(at, `policy is only known after apply and the plan does not hold its text; read conservatively as full access to ${e.chains.join(', ')}`);
+  values.policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PlanUnknownPolicy', Effect: 'Allow', Action: UNKNOWN_ACTION, Resource: resources }] });
+  reader.unknown(at, `policy is only known after apply and the plan does not hold its text; read conservatively as any action on ${e.chains.join(', ')}`);
 }

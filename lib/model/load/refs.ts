@@ -42,6 +42,14 @@ const REF_RE = new RegExp(
   'g',
 );
 
+/**
+ * The Action of a policy statement whose actions are unknown (a policy the plan lost, a
+ * statement that is an expression): not `*`, which would invent a write-and-delete grant on a
+ * role that is plainly read-only. The access analysis reads it as a possible grant on what the
+ * statement names.
+ */
+export const UNKNOWN_ACTION = '${unknown action}';
+
 /** True when a string holds an interpolation. */
 export function isExpression(v: unknown): v is string {
   return typeof v === 'string' && v.includes('${');

@@ -85,8 +85,8 @@ describe('resource policies: denies', () => {
     expect(exempt(['arn:aws:iam::*:user/u*'], pinned)).toEqual([U_READ]);
     expect(exempt(['arn:aws:iam::*:user/x*'], pinned)).toEqual([]);
     expect(exempt(['arn:aws:iam::222222222222:user/*'], pinned)).toEqual([]);
-    // An unpinned account id is `*` in the principal's ARN: the pattern may match anyone.
-    expect(exempt(['arn:aws:iam::*:user/u*'])).toEqual([U_READ, W_READ]);
+    // An unpinned account id is twelve unknown digits in the principal's ARN, never more (issue 17).
+    expect(exempt(['arn:aws:iam::*:user/u*'])).toEqual([U_READ]);
     expect(exempt(['arn:aws:iam::123456789012:user/?'])).toEqual([U_READ, W_READ]);
     expect(exempt(['arn:aws:iam::123456789012:user/w'])).toEqual([W_READ]);
     expect(exempt(['arn:aws:iam::123456789012:user/nobody'])).toEqual([]);

@@ -164,7 +164,7 @@ describe('loadPlanJson: envelope and unknowns', () => {
     };
     const d = loadPlanJson('s', p);
     const policy = JSON.parse(String(d.resources.find((r) => r.address === 'aws_iam_user_policy.j')?.values.policy)) as { Statement: { Action: string; Resource: string[] }[] };
-    expect(policy.Statement[0].Action).toBe('*');
+    expect(policy.Statement[0].Action).toBe('${unknown action}');
     expect(policy.Statement[0].Resource).toEqual(['${aws_s3_bucket.a.arn}', '${aws_s3_bucket.a.arn}/*', '${aws_s3_bucket.b.arn}', '${aws_s3_bucket.b.arn}/*']);
     expect(d.unknowns).toEqual([expect.objectContaining({ stack: 's', address: 'aws_iam_user_policy.j', what: expect.stringContaining('read conservatively') })]);
   });
@@ -1165,7 +1165,7 @@ describe('identity policies whose text was lost', () => {
       planned: { resources: [pres(`${type}.p`, planned)] },
       changes: { [`${type}.p`]: unk },
     });
-  const conservative = (resources: string[]) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PlanUnknownPolicy', Effect: 'Allow', Action: '*', Resource: resources }] });
+  const conservative = (resources: string[]) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PlanUnknownPolicy', Effect: 'Allow', Action: '${unknown action}', Resource: resources }] });
   const userUnknown = 'user is only known after apply and the plan lists only its references (aws_iam_user.a.name, aws_iam_user.b.name), not its text; read as those references';
 
   it('each identity policy type is read as full access to what it references; the first record is replaced', () => {
@@ -1177,7 +1177,7 @@ describe('identity policies whose text was lost', () => {
       });
       expect(unknowns(d)).toEqual([
         [`${type}.p`, userUnknown],
-        [`${type}.p`, 'policy is only known after apply and the plan does not hold its text; read conservatively as full access to aws_s3_bucket.a.arn, aws_kms_key.k.key_id, aws_s3_bucket.b.arn'],
+        [`${type}.p`, 'policy is only known after apply and the plan does not hold its text; read conservatively as any action on aws_s3_bucket.a.arn, aws_kms_key.k.key_id, aws_s3_bucket.b.arn'],
       ]);
     }
   });
@@ -1195,7 +1195,7 @@ describe('identity policies whose text was lost', () => {
     expect(vals(arn, 'aws_iam_policy.p')?.policy).toBe(conservative(['${aws_s3_bucket.a.arn}', '${aws_s3_bucket.a.arn}/*']));
     expect(unknowns(arn)).toEqual([
       ['aws_iam_policy.p', userUnknown],
-      ['aws_iam_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as full access to aws_s3_bucket.a.arn'],
+      ['aws_iam_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as any action on aws_s3_bucket.a.arn'],
     ]);
     // A document reference next to another one is not exact.
     expect(vals(policyPlan('aws_iam_policy', ['data.aws_iam_policy_document.d.json', 'aws_s3_bucket.a.arn']), 'aws_iam_policy.p')?.policy).toBe(
@@ -1242,12 +1242,12 @@ describe('identity policies whose text was lost', () => {
       ['aws_x.first', 'policy is only known after apply and the plan lists only its references (aws_s3_bucket.x.arn, aws_s3_bucket.y.arn), not its text; read as those references'],
       ['aws_x.first', 'k is only known after apply and depends on local.k, which the plan does not describe'],
       ['aws_iam_policy.p', 'policy_x is only known after apply and the plan lists only its references (aws_s3_bucket.c.arn, aws_s3_bucket.d.arn), not its text; read as those references'],
-      ['aws_iam_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as full access to aws_s3_bucket.a.arn, aws_s3_bucket.b.arn'],
+      ['aws_iam_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as any action on aws_s3_bucket.a.arn, aws_s3_bucket.b.arn'],
     ]);
     // The policy record at index 0 is removed too.
     const first = load({ root: { resources: [cres('aws_iam_policy.p', { policy: { references: ['aws_s3_bucket.a.arn', 'aws_s3_bucket.b.id'] } })] } });
     expect(unknowns(first)).toEqual([
-      ['aws_iam_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as full access to aws_s3_bucket.a.arn, aws_s3_bucket.b.id'],
+      ['aws_iam_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as any action on aws_s3_bucket.a.arn, aws_s3_bucket.b.id'],
     ]);
     expect(vals(first, 'aws_iam_policy.p')?.policy).toBe(conservative(['${aws_s3_bucket.a.arn}', '${aws_s3_bucket.a.arn}/*', '${aws_s3_bucket.b.id}']));
   });
@@ -1267,7 +1267,7 @@ describe('identity policies whose text was lost', () => {
       conservative(['${module.m.aws_s3_bucket.own.arn}', '${module.m.aws_s3_bucket.own.arn}/*', '${aws_s3_bucket.top.arn}', '${aws_s3_bucket.top.arn}/*']),
     );
     expect(unknowns(d)).toEqual([
-      ['module.m.aws_iam_role_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as full access to module.m.aws_s3_bucket.own.arn, aws_s3_bucket.top.arn'],
+      ['module.m.aws_iam_role_policy.p', 'policy is only known after apply and the plan does not hold its text; read conservatively as any action on module.m.aws_s3_bucket.own.arn, aws_s3_bucket.top.arn'],
     ]);
   });
 });
