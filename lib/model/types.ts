@@ -180,6 +180,12 @@ export interface ManifestCopy {
   readonly offsite: boolean;
   readonly custodian?: string;
   readonly generation?: number;
+  /** Fingerprint of the key the copy holds, as recorded by `keygen` or declared with the copy. */
+  readonly fingerprint?: string;
+  /** Day the copy was written, `YYYY-MM-DD`. */
+  readonly date?: string;
+  /** `keygen`: the copy is in a copies record `keygen` wrote when it made the copy. */
+  readonly evidence?: 'keygen';
 }
 
 export interface ManifestGeneration {
