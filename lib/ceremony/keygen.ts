@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fingerprintPrefix, keyFingerprint } from '../policy/fingerprint';
 import { generateKeyText, type AppProfile } from '../profiles';
 import { ageEncrypt, checkRecipients } from './age';
+import { prepareAwsHot, type AwsHotOptions, type AwsHotTarget, type AwsHotWrite } from './aws-hot';
 import { CeremonyError } from './errors';
 import { checkTarget, commit, discard, ensureFolder, stage, type StagedFile } from './files';
 import { offsiteTarget, uploadOffsite, type S3Options } from './offsite';
@@ -22,8 +23,12 @@ export interface KeygenOptions {
   readonly keyId: string;
   /** @default 1 */
   readonly generation?: number;
-  /** The hot copy: a file on this host. */
-  readonly hot: string;
+  /** The hot copy as a file on this host. */
+  readonly hot?: string;
+  /** The hot copy in AWS, written with the SDK: a Secrets Manager secret (ARN or name) or an SSM SecureString parameter. */
+  readonly hotAws?: AwsHotTarget;
+  /** Region, endpoint and (tests) clients of the AWS hot copy. */
+  readonly aws?: AwsHotOptions;
   /** Mode of the hot copy, `0o400` or `0o600` (only where the profile accepts it). @default 0o400 */
   readonly hotMode?: number;
   /** Characters in the key; a hex profile takes 64 or 32. @default the profile's `encoding.length` */
@@ -62,11 +67,12 @@ function validate(o: KeygenOptions): void {
   if (hotMode === 0o600 && !(o.profile.fileModes ?? ['0400']).includes('0600')) {
     throw new CeremonyError(`--hot-mode 0600: the ${o.profile.name} runbook wants the key file 0400 (read-only); leave --hot-mode out`);
   }
+  if (o.hot === undefined && o.hotAws === undefined) throw new CeremonyError('give the hot copy: --hot <file>, --hot-secret <arn|name> or --hot-parameter <name>');
   const cold = o.cold ?? [];
   if ((cold.length > 0 || o.offsite) && (o.recipients ?? []).length === 0) {
     throw new CeremonyError(`${cold.length > 0 ? '--cold' : '--offsite'} copies are age-encrypted: give at least one --recipient age1... (the public key \`age-keygen -y\` prints)`);
   }
-  const paths = [o.hot, ...cold.map((c) => c.path), ...(o.paper ? [o.paper] : []), ...(o.record ? [o.record] : [])].map((p) => resolve(p));
+  const paths = [...(o.hot ? [o.hot] : []), ...cold.map((c) => c.path), ...(o.paper ? [o.paper] : []), ...(o.record ? [o.record] : [])].map((p) => resolve(p));
   const dup = paths.find((p, i) => paths.indexOf(p) !== i);
   if (dup) throw new CeremonyError(`${dup} is given twice; every copy needs its own file`);
 }
@@ -98,7 +104,7 @@ export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
   const generation = o.generation ?? 1;
   const length = lengthOf(o);
   const force = o.force === true;
-  const hot = resolve(o.hot);
+  const hot = o.hot !== undefined ? resolve(o.hot) : undefined;
   const cold = (o.cold ?? []).map((c) => ({ path: resolve(c.path), medium: c.medium ?? 'disk' }));
   const paper = o.paper ? resolve(o.paper) : undefined;
   const recordPath = o.record ? resolve(o.record) : undefined;
@@ -106,16 +112,18 @@ export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
   const target = o.offsite ? offsiteTarget(o.offsite, o.keyId, generation) : undefined;
   const date = o.today ?? todayUtc();
 
-  checkTarget(hot, force, 'the hot copy');
+  if (hot) checkTarget(hot, force, 'the hot copy');
   for (const c of cold) checkTarget(c.path, force, 'the cold copy');
   if (paper) checkTarget(paper, force, 'the paper sheet');
   const record = recordPath ? readCopiesRecord(recordPath) : undefined;
   if (recipients.length > 0) await checkRecipients(recipients);
-  ensureFolder(hot, true);
+  if (hot) ensureFolder(hot, true);
   for (const c of cold) ensureFolder(c.path, false);
   if (paper) ensureFolder(paper, true);
   if (recordPath) ensureFolder(recordPath, false);
 
+  // Checked last of all (it asks AWS), closed whatever happens.
+  const cloud: AwsHotWrite | undefined = o.hotAws ? await prepareAwsHot(o.hotAws, force, o.aws ?? {}) : undefined;
   const key = generateKeyText(o.profile.encoding, length);
   const staged: StagedFile[] = [];
   const done: StagedFile[] = [];
@@ -134,10 +142,12 @@ export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
       encryption: encrypted ? 'age' : 'plain',
       ...(encrypted ? { recipients } : {}),
     });
-    const copies: RecordedCopy[] = [copy('hot', 'host-file', hot, false, false)];
+    const copies: RecordedCopy[] = [];
+    if (hot) copies.push(copy('hot', 'host-file', hot, false, false));
+    if (cloud) copies.push(copy('hot', cloud.medium, cloud.location, false, false));
 
-    const hotFile = stage(hot, key, o.hotMode ?? 0o400, force);
-    staged.push(hotFile);
+    const hotFile = hot ? stage(hot, key, o.hotMode ?? 0o400, force) : undefined;
+    if (hotFile) staged.push(hotFile);
     const sealed = recipients.length > 0 ? await ageEncrypt(key, recipients) : undefined;
     for (const c of cold) {
       staged.push(stage(c.path, sealed as Uint8Array, 0o600, force));
@@ -155,14 +165,18 @@ export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
 
     if (target) await uploadOffsite(target, sealed as Uint8Array, o.s3 ?? {});
 
-    // The hot copy goes in last: with --force it replaces the running key only when every other copy is in place.
-    for (const s of [...staged.filter((s) => s !== hotFile && s !== recordFile), hotFile, ...(recordFile ? [recordFile] : [])]) {
+    // The hot copies go in last: with --force they replace the running key only when every other copy is in place.
+    const put = (s: StagedFile) => {
       commit(s);
       done.push(s);
-    }
+    };
+    for (const s of staged.filter((s) => s !== hotFile && s !== recordFile)) put(s);
+    if (hotFile) put(hotFile);
+    if (cloud) await cloud.put(key);
+    if (recordFile) put(recordFile);
     const notes: string[] = [];
     const uid = process.getuid?.();
-    if (uid !== undefined && uid !== 0) notes.push(`the hot copy belongs to uid ${uid}; the ${o.profile.name} profile wants root: \`chown root:root ${hot}\` (and its folder)`);
+    if (hot && uid !== undefined && uid !== 0) notes.push(`the hot copy belongs to uid ${uid}; the ${o.profile.name} profile wants root: \`chown root:root ${hot}\` (and its folder)`);
     if (paper) notes.push(`print ${paper}, seal it, store it in the safe, then delete the file (it holds the key in clear text)`);
     notes.push(`fingerprint ${fingerprintPrefix(fingerprint)}: set fingerprint: "${fingerprint}" on the MasterKey ${o.keyId}, generation ${generation}`);
     return { fingerprint, copies, notes };
@@ -174,5 +188,6 @@ export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
     throw e;
   } finally {
     key.fill(0);
+    cloud?.close();
   }
 }

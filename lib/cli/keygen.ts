@@ -1,4 +1,5 @@
 import { CeremonyError } from '../ceremony/errors';
+import type { AwsHotTarget } from '../ceremony/aws-hot';
 import type { ColdTarget, KeygenOptions } from '../ceremony/keygen';
 import { BUILT_IN_PROFILES, pinKeyFormat, type AppProfile, type KeyFormat } from '../profiles';
 import { escapeControls } from '../report/escape';
@@ -10,7 +11,8 @@ export interface KeygenIo {
   readonly cwd?: string;
 }
 
-export const KEYGEN_USAGE = `Usage: key-custody keygen --app ${Object.keys(BUILT_IN_PROFILES).join('|')} --hot <file>
+export const KEYGEN_USAGE = `Usage: key-custody keygen --app ${Object.keys(BUILT_IN_PROFILES).join('|')}
+         (--hot <file> | --hot-secret <arn|name> | --hot-parameter <name>)
          [--key-id <id>] [--generation N] [--key-format hex64|hex32] [--hot-mode 0400|0600]
          [--cold <file.age>[=<medium>] --recipient <age1...>]... [--offsite s3://<bucket>[/<prefix>]]
          [--endpoint <url>] [--region <region>] [--paper <file.html>] [--manifest <custody-copies.json>]
@@ -19,8 +21,11 @@ export const KEYGEN_USAGE = `Usage: key-custody keygen --app ${Object.keys(BUILT
 The key ceremony of the runbooks, in one step:
   1. generate the key from the system's CSPRNG in the app's format (zitadel: 32 base64
      characters; servos/act: 64 hex characters, or 32 with --key-format hex32);
-  2. write the hot copy: owner-only (0400; 0600 with --hot-mode where the runbook allows it),
-     in a 0700 folder, no trailing newline;
+  2. write the hot copy: a file owner-only (0400; 0600 with --hot-mode where the runbook
+     allows it) in a 0700 folder, no trailing newline; or the value of the Secrets Manager
+     secret / SSM SecureString parameter Terraform created without one (needs
+     @aws-sdk/client-secrets-manager / @aws-sdk/client-ssm; a store that already holds a
+     key is refused unless --force);
   3. write each --cold copy age-encrypted to every --recipient (decrypts with \`age -d\`);
      <medium> is what the 3-2-1 count sees (default disk; e.g. nas, usb);
   4. upload the offsite copy, age-encrypted, to <bucket>/<prefix>/<key-id>/<generation>/masterkey.age
@@ -63,6 +68,7 @@ export function parseKeygenArgs(argv: readonly string[]): KeygenOptions | 'help'
   let paper: string | undefined;
   let record: string | undefined;
   let force = false;
+  let hotAws: AwsHotTarget | undefined;
   for (let i = 0; i < args.length; i++) {
     const raw = args[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -131,8 +137,16 @@ export function parseKeygenArgs(argv: readonly string[]): KeygenOptions | 'help'
         force = true;
         break;
       case '--hot-secret':
-      case '--hot-parameter':
-        throw new Usage(`${flag} is not implemented yet: write the hot copy to a file with --hot, then put it into the store out of band`);
+        if (hotAws) throw new Usage('give one of --hot-secret and --hot-parameter');
+        hotAws = { kind: 'secrets-manager', id: take() };
+        break;
+      case '--hot-parameter': {
+        if (hotAws) throw new Usage('give one of --hot-secret and --hot-parameter');
+        const v = take();
+        if (!/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(v)) throw new Usage(`--hot-parameter ${JSON.stringify(v)} is not an SSM parameter name; give one like /zitadel/masterkey`);
+        hotAws = { kind: 'ssm', name: v };
+        break;
+      }
       default:
         throw new Usage(raw.startsWith('-') ? `unknown option ${raw}` : `unexpected argument ${JSON.stringify(raw)}; keygen takes options only`);
     }
@@ -148,12 +162,14 @@ export function parseKeygenArgs(argv: readonly string[]): KeygenOptions | 'help'
       throw new Usage((e as Error).message);
     }
   }
-  if (!hot) throw new Usage('give the hot copy: --hot <file>, e.g. --hot /etc/zitadel/masterkey');
+  if (!hot && !hotAws) throw new Usage('give the hot copy: --hot <file> (e.g. /etc/zitadel/masterkey), --hot-secret <arn|name> or --hot-parameter <name>');
   return {
     profile,
     keyId: keyId ?? base.name,
     generation,
     hot,
+    hotAws,
+    aws: { region },
     hotMode,
     cold,
     recipients,
@@ -189,7 +205,7 @@ export async function runKeygen(argv: readonly string[], io: KeygenIo): Promise<
     const { keygen } = await import('../ceremony/keygen');
     const r = await keygen({
       ...options,
-      hot: at(options.hot) as string,
+      hot: at(options.hot),
       cold: options.cold?.map((c) => ({ ...c, path: at(c.path) as string })),
       paper: at(options.paper),
       record: at(options.record),

@@ -145,10 +145,6 @@ export const masterKeySchema = once(() => {
       name: z.string().regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'must be an SSM parameter name such as "/zitadel/masterkey"'),
       tier: z.enum(['Standard', 'Advanced']).optional(),
       ...awsBase,
-      value: z.instanceof(EphemeralKeyInput, {
-        message:
-          'an SSM parameter needs its value at creation: pass value: new EphemeralKeyInput(this, "MasterKeyValue") (written through value_wo, never stored)',
-      }),
     }),
   ]);
 

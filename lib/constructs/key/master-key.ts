@@ -162,7 +162,7 @@ export class MasterKey extends Construct {
       this,
       masterKeySchema(),
       props,
-      'see MasterKeyProps: keyId, profile ("zitadel" | "servos" | "act" | genericProfile(...)), hotCopy { kind: "host-file", path: "/etc/<app>/masterkey" }',
+      'see MasterKeyProps: keyId, profile ("zitadel" | "servos" | "act" | genericProfile(...)), hotCopy: { kind: "host-file", path: "/etc/<app>/masterkey" }, { kind: "secrets-manager", readers } or { kind: "ssm", name, readers } (a cloud value is written by `key-custody keygen --hot-secret/--hot-parameter`, or through an EphemeralKeyInput as value)',
     );
     this.keyId = p.keyId;
     this.profile = typeof props.profile === 'string' ? BUILT_IN_PROFILES[props.profile] : props.profile;
@@ -354,7 +354,9 @@ export class MasterKey extends Construct {
 
   /**
    * The command that writes the value out of band, from a file with the exact key bytes
-   * (`file://` keeps them as they are: no trailing newline is added).
+   * (`file://` keeps them as they are: no trailing newline is added). `key-custody keygen
+   * --hot-secret/--hot-parameter` does the same with the AWS SDK, and makes the key and its
+   * cold, offsite and paper copies in the same step.
    */
   public get putValueCommand(): string | undefined {
     if (this.secret)
