@@ -137,6 +137,10 @@ export interface KeyCopy {
   readonly store?: string;
   readonly stack: string;
   readonly address: string;
+  /** Evidence the copy exists (manifest copies): see ManifestCopy. */
+  readonly fingerprint?: string;
+  readonly date?: string;
+  readonly evidence?: 'keygen';
 }
 
 /** The custody manifest a stack carries (a `terraform_data` resource named by MANIFEST_TYPE). */
