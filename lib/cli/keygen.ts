@@ -210,7 +210,7 @@ export async function runKeygen(argv: readonly string[], io: KeygenIo): Promise<
       paper: at(options.paper),
       record: at(options.record),
     });
-    say(`made a ${options.profile.name} master key for ${options.keyId}, generation ${options.generation ?? 1}; ${r.copies.length} ${r.copies.length === 1 ? 'copy' : 'copies'}:`);
+    say(`made a new ${options.profile.name} master key for ${options.keyId}, generation ${options.generation ?? 1}; ${r.copies.length} ${r.copies.length === 1 ? 'copy' : 'copies'}:`);
     for (const c of r.copies) say(`  ${c.kind.padEnd(7)} ${c.medium.padEnd(9)} ${c.location}  ${c.fingerprint}`);
     if (options.record) say(`recorded in ${at(options.record)}`);
     for (const n of r.notes) say(`note: ${n}`);
