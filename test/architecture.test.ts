@@ -40,8 +40,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   report: ['model', 'policy', 'rules'],
   synth: ['model', 'policy', 'report', 'rules'],
   keyfile: ['policy', 'profiles'],
+  ceremony: ['keyfile', 'policy', 'profiles'],
   constructs: ['model', 'policy', 'profiles', 'rules', 'synth'],
-  cli: ['keyfile', 'model', 'policy', 'profiles', 'report', 'rules'],
+  cli: ['ceremony', 'keyfile', 'model', 'policy', 'profiles', 'report', 'rules'],
 };
 
 describe('architecture', () => {

@@ -28,6 +28,13 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { CustodySuppressions } from '../../lib/constructs/manifest/suppressions';
 import { MasterKeyCustody } from '../../lib/constructs/master-key-custody';
 
+/**
+ * The fingerprint `key-custody keygen` printed when it made the key and its copies (a salted
+ * scrypt hash, not the key; see README "Key ceremony"). Declared with each copy, it is the
+ * evidence KC020 counts; `key-custody verify-key <file> --fingerprint <it>` checks a copy.
+ */
+const KEY_FINGERPRINT = 'kcfp1:0ebd1beb701508e2e86ba61a08cc7c9f:0fef89c6a8c703618252d82773a92b44c0af316c73cc8ecd40872611141bc59c';
+
 /** Accounts, hosts and names of the example; replace them with yours. */
 export const SETTINGS = {
   keyAccount: '111111111111',
@@ -84,9 +91,10 @@ export function buildApp(outdir?: string): App {
     profile: 'zitadel',
     hotCopy: { kind: 'host-file', path: '/etc/zitadel/masterkey' },
     copies: [
-      { kind: 'cold', medium: 'nas', location: 'nas01:/vault/zitadel/masterkey.age (age-encrypted)', custodian: 'ops' },
-      { kind: 'paper', medium: 'paper', location: 'office safe, sealed envelope', offsite: true, custodian: 'CFO' },
+      { kind: 'cold', medium: 'nas', location: 'nas01:/vault/zitadel/masterkey.age (age-encrypted)', custodian: 'ops', fingerprint: KEY_FINGERPRINT, date: '2026-12-06' },
+      { kind: 'paper', medium: 'paper', location: 'office safe, sealed envelope', offsite: true, custodian: 'CFO', fingerprint: KEY_FINGERPRINT, date: '2026-12-06' },
     ],
+    masterKeyProps: { fingerprint: KEY_FINGERPRINT },
     appStack: host,
     appProvider: prodDocker,
     keyCustodyStack: keys,

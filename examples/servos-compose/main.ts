@@ -29,6 +29,13 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { MasterKeyCustody } from '../../lib/constructs/master-key-custody';
 
+/**
+ * The fingerprint `key-custody keygen` printed when it made the key and its copies (a salted
+ * scrypt hash, not the key; see README "Key ceremony"). Declared with each copy, it is the
+ * evidence KC020 counts; `key-custody verify-key <file> --fingerprint <it>` checks a copy.
+ */
+const KEY_FINGERPRINT = 'kcfp1:84a8b62bbd6d1078145094bdd1ff9efe:cf6f0adfe5c2177700118919ac9f1d900c062a417e80618989d2e23f960afa03';
+
 /** Accounts, hosts and names of the example; replace them with yours. */
 export const SETTINGS = {
   appAccount: '444444444444',
@@ -90,18 +97,20 @@ export function buildApp(outdir?: string): App {
       keyAdmins: [`arn:aws:iam::${s.appAccount}:role/servos-deployer`],
       // Where the host agent writes the value for the container to mount.
       hostPath: '/etc/servos/master_key',
-      // No `value`: Terraform never sees the key. Put it once, out of band, from the file the
-      // key was generated into (`openssl rand -hex 32 | tr -d '\n' > master_key`):
-      //   aws secretsmanager put-secret-value --secret-id servos/prod/master-key --secret-string file://master_key
+      // No `value`: Terraform never sees the key. keygen makes it and writes it once, out of band,
+      // with its cold, offsite and paper copies:
+      //   key-custody keygen --app servos --key-id servos-prod --hot-secret servos/prod/master-key \
+      //     --cold /mnt/nas/servos/master_key.age=nas --recipient age1... --offsite s3://<key bucket> --paper sheet.html
       // To let Terraform write it instead, pass `value: new EphemeralKeyInput(secret, 'servos_master_key')`:
       // the value then arrives through `secret_string_wo` and never lands in plan or state.
     },
     // 3-2-1: the secret (hot), an age-encrypted copy on the NAS (second medium), the offsite
     // key-backup bucket, and paper in a safe off site.
     copies: [
-      { kind: 'cold', medium: 'nas', location: 'nas01:/vault/servos/master_key.age (age-encrypted)', custodian: 'ops' },
-      { kind: 'paper', medium: 'paper', location: 'bank deposit box, sealed envelope', offsite: true, custodian: 'CTO' },
+      { kind: 'cold', medium: 'nas', location: 'nas01:/vault/servos/master_key.age (age-encrypted)', custodian: 'ops', fingerprint: KEY_FINGERPRINT, date: '2026-12-06' },
+      { kind: 'paper', medium: 'paper', location: 'bank deposit box, sealed envelope', offsite: true, custodian: 'CTO', fingerprint: KEY_FINGERPRINT, date: '2026-12-06' },
     ],
+    masterKeyProps: { fingerprint: KEY_FINGERPRINT },
     keyStoreStack: secret,
     appStack: host,
     appProvider: prodDocker,

@@ -24,6 +24,13 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { DatabaseBackupBucket, KeyBackupBucket, MasterKey, ProtectedAppContainer, RecoveryDrill } from '../../lib';
 
+/**
+ * The fingerprint `key-custody keygen` printed when it made the key and its copies (a salted
+ * scrypt hash, not the key; see README "Key ceremony"). Declared with each copy, it is the
+ * evidence KC020 counts; `key-custody verify-key <file> --fingerprint <it>` checks a copy.
+ */
+const KEY_FINGERPRINT = 'kcfp1:5b30c0eca437358ca0d034b554d6bad1:01b2170fd0840e31f12e802391699f2cbaf779797e18bd6e1c52053245ad1df0';
+
 /** Accounts and hosts of the example; replace them with yours. */
 export const SETTINGS = {
   keyAccount: '111111111111',
@@ -84,9 +91,10 @@ export function buildApp(outdir?: string): App {
     keyId: s.keyId,
     profile: 'zitadel',
     hotCopy: { kind: 'host-file', path: '/etc/zitadel/masterkey' },
+    fingerprint: KEY_FINGERPRINT,
     copies: [
-      { kind: 'cold', medium: 'nas', location: 'nas01:/vault/zitadel/masterkey.age (age-encrypted)', custodian: 'ops' },
-      { kind: 'paper', medium: 'paper', location: 'office safe, sealed envelope', offsite: true, custodian: 'CFO' },
+      { kind: 'cold', medium: 'nas', location: 'nas01:/vault/zitadel/masterkey.age (age-encrypted)', custodian: 'ops', fingerprint: KEY_FINGERPRINT, date: '2026-12-06' },
+      { kind: 'paper', medium: 'paper', location: 'office safe, sealed envelope', offsite: true, custodian: 'CFO', fingerprint: KEY_FINGERPRINT, date: '2026-12-06' },
     ],
   });
   new ProtectedAppContainer(host, 'Zitadel', {

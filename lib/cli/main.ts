@@ -37,7 +37,9 @@ export { NOT_PROVEN };
 export type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage: key-custody check <path>... [--format text|markdown|json|sarif] [--strict] [--source <dir>]
-       key-custody verify-key <file> --app zitadel|servos|act
+       key-custody verify-key <file> --app zitadel|servos|act [--fingerprint <kcfp1:...>]
+       key-custody keygen --app <app> --hot <file> [--cold <file.age> --recipient <age1...>]...
+                          [--offsite s3://<bucket>[/<prefix>]] [--paper <file.html>] [--manifest <record.json>]
 
 Check the key custody of synthesized cdktf stacks: custody separation, 3-2-1 copies,
 bucket hardening, recovery drills (rules KC001-KC034).
@@ -65,6 +67,9 @@ an output that could not be written (a full disk; quietly when a pipe's reader l
 verify-key checks a key file on a host (encoding, length, trailing newline, mode 0400,
 owner root, directory 0700) and prints its SHA-256 fingerprint, never the key;
 \`key-custody verify-key --help\` says more.
+
+keygen makes a new key and its copies (hot, age-encrypted cold and offsite, paper) and
+prints their fingerprint, never the key; \`key-custody keygen --help\` says more.
 `;
 
 /** Bad usage: printed as one line, exit 2. */
@@ -173,6 +178,8 @@ export function writeFailure(e: unknown): string {
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'verify-key') return runVerifyKey(argv.slice(1), io);
+  // Loaded only for keygen: it is the one command that makes keys, and it pulls in crypto packages.
+  if (argv[0] === 'keygen') return (await import('./keygen')).runKeygen(argv.slice(1), io);
   const write = (chunk: string): void => {
     try {
       io.stdout.write(chunk);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
 import { MIN_REASON_LENGTH } from '../policy/limits';
 import { parseDate } from '../policy/dates';
+import { copySchemas } from './copy-props';
 import type { KeyPassingProps } from './app/key-mount';
 import type { KeyFileCheckProps } from './app/key-file-check';
 import type { ProtectedAppContainerProps } from './app/protected-app-container';
@@ -145,10 +146,6 @@ export const masterKeySchema = once(() => {
       name: z.string().regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'must be an SSM parameter name such as "/zitadel/masterkey"'),
       tier: z.enum(['Standard', 'Advanced']).optional(),
       ...awsBase,
-      value: branded<EphemeralKeyInput>('EphemeralKeyInput', {
-        message:
-          'an SSM parameter needs its value at creation: pass value: new EphemeralKeyInput(this, "MasterKeyValue") (written through value_wo, never stored)',
-      }),
     }),
   ]);
 
@@ -191,28 +188,7 @@ export const masterKeySchema = once(() => {
     if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path as PropertyKey[] });
   });
 
-  const copySchema = z.object({
-    kind: z.string().min(1),
-    medium: z.string().min(1),
-    location: z.string().min(1, 'say where the copy is (path, safe, vault item)'),
-    offsite: z.boolean().optional(),
-    custodian: z.string().min(1).optional(),
-  });
-
-  const fingerprintSchema = z
-    .string()
-    .superRefine((v, ctx) => {
-      if (!/^[0-9a-fA-F]{64}$/.test(v)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${v}" is not a SHA-256 fingerprint: give the 64 hex characters \`key-custody verify-key <file>\` or \`sha256sum <file>\` prints`,
-        });
-      }
-    });
-
-  const daySchema = z.string().superRefine((v, ctx) => {
-    if (parseDate(v) === undefined) ctx.addIssue({ code: 'custom', message: `"${v}" is not a date; write it as YYYY-MM-DD, e.g. "2025-04-07"` });
-  });
+  const { copySchema, fingerprintSchema, daySchema } = copySchemas();
 
   const offsiteSchema = z
     .object({
@@ -275,6 +251,7 @@ export const masterKeySchema = once(() => {
     previousGenerations: z.array(previousSchema).optional(),
     dbRetentionDays: days(MAX_RETENTION_DAYS).optional(),
     rotationRunbook: z.boolean().optional(),
+    copiesRecord: z.string().min(1, 'give the path of the copies record `key-custody keygen --manifest` wrote').optional(),
   });
 
   const propsSchema = propsObject.superRefine((p, ctx) => {

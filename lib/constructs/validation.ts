@@ -40,7 +40,8 @@ function receivedLines(error: z.ZodError, input: unknown): { lines: string[]; ke
     seen.add(key);
     let v: unknown = input;
     for (const p of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-    const shown = path.some((p) => SECRET_PATH.test(p)) ? REDACTED : describeValue(v);
+    // Nothing given is said as such: "<redacted>" there would suggest a value was.
+    const shown = v === undefined ? 'nothing (not given)' : path.some((p) => SECRET_PATH.test(p)) ? REDACTED : describeValue(v);
     keyLike ||= shown === KEY_LIKE;
     out.push(`  got ${key} = ${shown === KEY_LIKE ? REDACTED : shown}`);
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
+import { fingerprintMatches } from '../policy/fingerprint';
+import { acceptedLengths, BUILT_IN_PROFILES, keyTextOf, type AppProfile } from '../profiles';
 
 // The key file check itself, usable from code (it is part of the package's API); the
 // `key-custody verify-key` command in lib/cli only parses its arguments and prints the result.
@@ -16,6 +17,17 @@ export interface VerifyKeyResult {
   readonly fingerprint?: string;
   /** What was checked and found right, for the report. */
   readonly passed: string[];
+  /**
+   * Whether the key has the `kcfp1` fingerprint given in the options (what `keygen` printed,
+   * the `MasterKey` `fingerprint` prop); undefined when none was given.
+   */
+  readonly fingerprintMatches?: boolean;
+}
+
+/** Options of {@link verifyKeyFile}. */
+export interface VerifyKeyOptions {
+  /** A `kcfp1:...` fingerprint the key must have; a mismatch is a problem. */
+  readonly fingerprint?: string;
 }
 
 /** The file cannot be checked at all (missing, unreadable, not a regular file). */
@@ -80,27 +92,50 @@ function checkEncoding(bytes: Uint8Array, profile: AppProfile, file: string, pas
   } else {
     // Hex apps decode the text; a single trailing newline is tolerated by them.
     const body = bytes.length > 0 && bytes[bytes.length - 1] === 0x0a ? bytes.subarray(0, bytes.length - 1) : bytes;
-    if (body.length !== want) {
+    const accepted = acceptedLengths(profile);
+    const others = accepted.filter((n) => n !== want);
+    if (!accepted.includes(body.length)) {
       problems.push(
-        `is ${body.length} characters; ${app} needs ${want} hex characters (${want / 2} bytes); generate one with \`openssl rand -hex ${want / 2} > ${file}\``,
+        `is ${body.length} characters; ${app} needs ${want} hex characters (${want / 2} bytes)${others.map((n) => ` or ${n} (${n / 2} bytes)`).join('')}; generate one with \`openssl rand -hex ${want / 2} > ${file}\``,
       );
     }
     const bad = count(body, isHex);
     if (bad > 0)
       problems.push(`contains ${bad} character(s) that are not hex digits (first at offset ${firstBad(body, isHex)}); ${app} needs ${want} hex characters`);
-    if (body.length === want && bad === 0) passed.push(`${want} hex characters`);
+    if (accepted.includes(body.length) && bad === 0) passed.push(hexFound(body.length, accepted));
   }
   return problems;
 }
 
-/** Mode and owner of the file and its directory: `0400 root:root` in a `0700` root directory. */
-function checkPermissions(file: string, st: Stats, passed: string[]): string[] {
+/**
+ * Which reading of a hex key was found: ServOS/ACT's runbooks say "32-byte hex", which is 64
+ * hex characters (32 bytes) or, as `openssl rand -hex 16` makes it, 32 hex characters.
+ */
+function hexFound(length: number, accepted: readonly number[]): string {
+  if (accepted.length < 2) return `${length} hex characters`;
+  return length === 64
+    ? '64 hex characters (32 bytes: the "32-byte hex" reading of `openssl rand -hex 32`)'
+    : `${length} hex characters (${length / 2} bytes${length === 32 ? ': the "32-byte hex" reading of `openssl rand -hex 16`' : ''})`;
+}
+
+/**
+ * Mode and owner of the file and its directory: `0400 root:root` (or `0600` where the
+ * profile's runbook asks for it) in a `0700` root directory.
+ */
+function checkPermissions(file: string, st: Stats, passed: string[], profile: AppProfile): string[] {
   const problems: string[] = [];
   const mode = st.mode & 0o7777;
-  if (mode !== 0o400) problems.push(`has mode ${octal(mode)}; it must be 0400 (readable by its owner only): \`chmod 0400 ${file}\``);
+  const modes = (profile.fileModes ?? ['0400']).map((m) => parseInt(m, 8));
+  if (!modes.includes(mode)) {
+    problems.push(
+      modes.length === 1
+        ? `has mode ${octal(mode)}; it must be 0400 (readable by its owner only): \`chmod 0400 ${file}\``
+        : `has mode ${octal(mode)}; it must be owner-only, ${modes.map(octal).join(' or ')}: \`chmod 0400 ${file}\``,
+    );
+  }
   if (st.uid !== 0) problems.push(`is owned by uid ${st.uid}; it must be owned by root: \`chown root:root ${file}\``);
   if (st.gid !== 0) problems.push(`has group gid ${st.gid}; it must be group root: \`chown root:root ${file}\``);
-  if (mode === 0o400 && st.uid === 0 && st.gid === 0) passed.push('mode 0400, owner root:root');
+  if (modes.includes(mode) && st.uid === 0 && st.gid === 0) passed.push(`mode ${octal(mode)}, owner root:root`);
 
   const dir = dirname(realpathSync(file));
   const ds = statSync(dir);
@@ -187,21 +222,36 @@ function readKeyFile(file: string, profile: AppProfile): { st: Stats; bytes: Buf
 
 /**
  * Check a master key file as the app and the custody rules need it: encoding and length
- * (Zitadel: exactly 32 printable ASCII characters, no trailing newline; hex apps: 64 hex
- * characters), mode `0400`, owner root, and a directory only root can enter. The key
- * never leaves this function: problems quote lengths and offsets, and the only thing
- * derived from the content is the SHA-256 fingerprint of the file's bytes.
+ * (Zitadel: exactly 32 printable ASCII characters, no trailing newline; hex apps: the hex
+ * lengths the profile accepts, ServOS/ACT 64 or 32), an owner-only mode the profile accepts
+ * (`0400`; ServOS/ACT also `0600`), owner root, and a directory only root can enter; with
+ * `options.fingerprint`, that the key has that `kcfp1` fingerprint. The key never leaves
+ * this function: problems quote lengths and offsets, and the only things derived from the
+ * content are the SHA-256 of the file's bytes and the fingerprint comparison.
  *
  * @throws KeyFileUnreadableError when the file is missing, unreadable or not a regular file
  */
-export function verifyKeyFile(path: string, profile: AppProfile | string): VerifyKeyResult {
+export function verifyKeyFile(path: string, profile: AppProfile | string, options: VerifyKeyOptions = {}): VerifyKeyResult {
   const p = typeof profile === 'string' ? BUILT_IN_PROFILES[profile] : profile;
   if (!p) throw new Error(`unknown app profile "${String(profile)}": use one of ${Object.keys(BUILT_IN_PROFILES).join(', ')}`);
   const file = resolve(path);
   const { st, bytes } = readKeyFile(file, p);
   const fingerprint = createHash('sha256').update(bytes).digest('hex');
   const passed: string[] = [];
-  const problems = [...checkEncoding(bytes, p, file, passed), ...checkPermissions(file, st, passed)];
+  const problems = [...checkEncoding(bytes, p, file, passed), ...checkPermissions(file, st, passed, p)];
+  let matches: boolean | undefined;
+  if (options.fingerprint !== undefined) {
+    const key = keyTextOf(p.encoding, bytes);
+    matches = fingerprintMatches(key, options.fingerprint);
+    key.fill(0);
+    if (matches === undefined) {
+      problems.push(`the fingerprint to compare with is not a kcfp1 fingerprint; give the kcfp1:<salt>:<hash> value \`key-custody keygen\` printed (a SHA-256 is compared by eye with the sha256 line)`);
+    } else if (matches) {
+      passed.push('fingerprint matches: this is the key the fingerprint was made of');
+    } else {
+      problems.push('does not have the fingerprint given: it is another key (or a typing error on restore); find the copy whose fingerprint matches');
+    }
+  }
   bytes.fill(0);
-  return { ok: problems.length === 0, problems, fingerprint, passed };
+  return { ok: problems.length === 0, problems, fingerprint, passed, ...(matches !== undefined ? { fingerprintMatches: matches } : {}) };
 }

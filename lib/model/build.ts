@@ -116,7 +116,7 @@ export function buildModel(documents: readonly TfDocument[]): CustodyModel {
   for (const m of manifests) {
     for (const k of m.keys) {
       for (const c of k.copies) {
-        copies.push({ key: k.id, generation: c.generation, kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite, custodian: c.custodian, stack: m.stack, address: m.address });
+        copies.push({ key: k.id, generation: c.generation, kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite, custodian: c.custodian, stack: m.stack, address: m.address, fingerprint: c.fingerprint, date: c.date, evidence: c.evidence });
       }
     }
   }

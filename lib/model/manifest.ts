@@ -78,6 +78,9 @@ function readCopy(v: unknown): ManifestCopy | undefined {
     offsite: o.offsite === true,
     custodian: str(o.custodian),
     generation: numOf(o.generation),
+    fingerprint: str(o.fingerprint),
+    date: str(o.date),
+    evidence: o.evidence === 'keygen' ? 'keygen' : undefined,
   };
 }
 

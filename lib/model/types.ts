@@ -137,6 +137,10 @@ export interface KeyCopy {
   readonly store?: string;
   readonly stack: string;
   readonly address: string;
+  /** Evidence the copy exists (manifest copies): see ManifestCopy. */
+  readonly fingerprint?: string;
+  readonly date?: string;
+  readonly evidence?: 'keygen';
 }
 
 /** The custody manifest a stack carries (a `terraform_data` resource named by MANIFEST_TYPE). */
@@ -180,6 +184,12 @@ export interface ManifestCopy {
   readonly offsite: boolean;
   readonly custodian?: string;
   readonly generation?: number;
+  /** Fingerprint of the key the copy holds, as recorded by `keygen` or declared with the copy. */
+  readonly fingerprint?: string;
+  /** Day the copy was written, `YYYY-MM-DD`. */
+  readonly date?: string;
+  /** `keygen`: the copy is in a copies record `keygen` wrote when it made the copy. */
+  readonly evidence?: 'keygen';
 }
 
 export interface ManifestGeneration {

@@ -8,8 +8,17 @@
 export type KeyEncoding =
   /** Exactly `length` printable ASCII characters, no trailing newline (Zitadel: 32). */
   | { readonly kind: 'ascii'; readonly length: number }
-  /** `length` hex characters (ServOS/ACT: 64 for 32 bytes); a trailing newline is tolerated. */
-  | { readonly kind: 'hex'; readonly length: number };
+  /**
+   * Hex characters; a trailing newline is tolerated. `length` is what `keygen` makes;
+   * `accepted` the lengths a key file may have (default: `length` only). ServOS/ACT's runbooks
+   * say "32-byte hex", which reads as 64 hex characters (32 bytes) or, as the same ecosystem's
+   * `openssl rand -hex 16` makes it, 32 hex characters: both are accepted unless pinned with
+   * {@link pinKeyFormat}.
+   */
+  | { readonly kind: 'hex'; readonly length: number; readonly accepted?: readonly number[] };
+
+/** A pinned hex key format: `hex64` (32 bytes, 64 characters) or `hex32` (16 bytes, 32 characters). */
+export type KeyFormat = 'hex64' | 'hex32';
 
 /** How the app is told where the key file is. */
 export type KeyPassing =
@@ -62,6 +71,19 @@ export interface AppProfile {
   readonly port: number;
   /** Default container image. */
   readonly image?: string;
+  /**
+   * Modes a key file may have, owner-only; the first is what `keygen` writes. Zitadel's
+   * runbook says `chmod 0400`; ServOS/ACT's say "600 (read/write by owner only)".
+   * @default ['0400']
+   */
+  readonly fileModes?: readonly ('0400' | '0600')[];
+  /**
+   * A line the app logs when it refuses to start with the wrong key (ServOS/ACT:
+   * `MASTER KEY INTEGRITY CHECK FAILED`): the runbook's own failure signal, which a drill
+   * looks for in the container's logs.
+   * @default - none: the app has no such signal, only its readiness endpoint tells
+   */
+  readonly failureSignal?: string;
   /** Default arguments before the key flag, e.g. Zitadel's `start-from-init`. */
   readonly baseCommand: readonly string[];
   /**
@@ -80,4 +102,19 @@ export function secretPath(profile: AppProfile, name = profile.secretName): stri
 export function keyArguments(profile: AppProfile, path: string): { command: string[]; env: Record<string, string> } {
   if (profile.passing.kind === 'flag') return { command: [profile.passing.flag, path], env: {} };
   return { command: [], env: { [profile.passing.variable]: path } };
+}
+
+/**
+ * `profile` with its hex key length pinned: `hex64` accepts and makes only 64 hex characters,
+ * `hex32` only 32. An ASCII profile (Zitadel) has one format and is refused.
+ */
+export function pinKeyFormat(profile: AppProfile, format: KeyFormat): AppProfile {
+  if (profile.encoding.kind !== 'hex') throw new Error(`keyFormat "${format}" is for hex keys; the ${profile.name} key is ${profile.encoding.length} ASCII characters and has one format`);
+  const length = format === 'hex32' ? 32 : 64;
+  return { ...profile, encoding: { kind: 'hex', length, accepted: [length] } };
+}
+
+/** The lengths a profile's key file may have. */
+export function acceptedLengths(profile: AppProfile): readonly number[] {
+  return profile.encoding.kind === 'hex' ? (profile.encoding.accepted ?? [profile.encoding.length]) : [profile.encoding.length];
 }

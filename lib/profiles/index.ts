@@ -2,6 +2,7 @@ import type { AppProfile } from './app-profile';
 import { looksLikeKeyMaterial, REDACTED } from '../policy/key-material';
 
 export * from './app-profile';
+export * from './key-text';
 
 /**
  * Zitadel v4: the key is exactly 32 ASCII characters with no trailing newline (a newline
@@ -55,10 +56,10 @@ export const ZITADEL_V5: AppProfile = {
   rotation: { kind: 'old-key-file', oldKeyFileFlag: ZITADEL_V5_OLD_KEY_FILE_FLAG },
 };
 
-/** ServOS: a 32-byte key as 64 hex characters, passed by `SERVOS_MASTER_KEY_FILE`; boots only with the right key. */
+/** ServOS: a "32-byte hex" key (64 hex characters, or 32 as `openssl rand -hex 16` makes it), passed by `SERVOS_MASTER_KEY_FILE`; boots only with the right key. */
 export const SERVOS: AppProfile = {
   name: 'servos',
-  encoding: { kind: 'hex', length: 64 },
+  encoding: { kind: 'hex', length: 64, accepted: [64, 32] },
   passing: { kind: 'env', variable: 'SERVOS_MASTER_KEY_FILE' },
   forbiddenEnv: ['SERVOS_MASTER_KEY'],
   forbiddenFlags: [],
@@ -67,6 +68,8 @@ export const SERVOS: AppProfile = {
   integrityCanary: true,
   port: 8080,
   image: 'actplatform/servos',
+  fileModes: ['0400', '0600'],
+  failureSignal: 'MASTER KEY INTEGRITY CHECK FAILED',
   baseCommand: [],
   rotation: { kind: 'api', method: 'POST', endpoint: '/api/v1/system/rotate-master-key', canaryFailure: 'MASTER KEY INTEGRITY CHECK FAILED' },
 };
@@ -74,7 +77,7 @@ export const SERVOS: AppProfile = {
 /** ACT: like ServOS, with `ACT_MASTER_KEY_FILE`. */
 export const ACT: AppProfile = {
   name: 'act',
-  encoding: { kind: 'hex', length: 64 },
+  encoding: { kind: 'hex', length: 64, accepted: [64, 32] },
   passing: { kind: 'env', variable: 'ACT_MASTER_KEY_FILE' },
   forbiddenEnv: ['ACT_MASTER_KEY'],
   forbiddenFlags: [],
@@ -83,6 +86,8 @@ export const ACT: AppProfile = {
   integrityCanary: true,
   port: 8080,
   image: 'actplatform/act',
+  fileModes: ['0400', '0600'],
+  failureSignal: 'MASTER KEY INTEGRITY CHECK FAILED',
   baseCommand: [],
   rotation: { kind: 'api', method: 'POST', endpoint: '/api/v1/system/rotate-master-key', canaryFailure: 'MASTER KEY INTEGRITY CHECK FAILED' },
 };

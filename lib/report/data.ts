@@ -66,6 +66,12 @@ export interface CopyRow {
   readonly stack: string;
   /** Store (stack-qualified when several stacks) for Terraform-managed copies, else the manifest. */
   readonly address: string;
+  /** What shows the copy exists: the first characters of its fingerprint (`kcfp1 0123456789ab`), or null. */
+  readonly fingerprint: string | null;
+  /** Day the copy was made, when recorded. */
+  readonly date: string | null;
+  /** `keygen` when keygen recorded the copy, `fingerprint` when one is declared with it, else null. */
+  readonly evidence: 'keygen' | 'fingerprint' | null;
 }
 
 /** One generation of a key, as its manifest declares it. */

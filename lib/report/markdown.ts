@@ -147,7 +147,7 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
       } else {
         out.push(
           table(
-            ['Kind', 'Medium', 'Location', 'Offsite', 'Custodian', 'Generation', 'Declared at'],
+            ['Kind', 'Medium', 'Location', 'Offsite', 'Custodian', 'Generation', 'Fingerprint', 'Made on', 'Declared at'],
             k.copies.map((c) => [
               cell(c.kind),
               cell(c.medium),
@@ -155,6 +155,8 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
               yn(c.offsite),
               cell(c.custodian),
               c.generation === null ? '' : String(c.generation),
+              c.fingerprint === null ? (c.medium === 's3' ? 'none (no recorded upload)' : 'none (no evidence)') : `${codeCell(c.fingerprint)}${c.evidence === 'keygen' ? ' (keygen)' : ''}`,
+              cell(c.date),
               codeCell(c.address),
             ]),
           ),

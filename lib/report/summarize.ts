@@ -1,6 +1,7 @@
 import { qualify } from '../model/context';
 import { ACCESS_LEVELS, type Access, type CustodyModel, type Finding } from '../model/types';
 import { currentCopies, type Tally } from '../model/views/copies';
+import { fingerprintPrefix } from '../policy/fingerprint';
 import type { CheckResult } from '../rules/engine';
 import {
   countFindings,
@@ -267,9 +268,16 @@ function keyInventory(model: CustodyModel, drills: readonly DrillRow[]): KeyInve
   return [...ids].sort(cmp).map((id): KeyInventory => {
     const declared = declaredById.get(id) ?? [];
     const first = declared[0]?.k;
+    // The hot copy is the one the app runs with: the key's declared fingerprint is its evidence (as KC020 counts it).
+    const hotFp = (c: { kind: string; generation?: number }): string | undefined => {
+      if (c.kind !== 'hot' || !first) return undefined;
+      const g = c.generation === undefined ? undefined : first.generations?.find((x) => x.generation === c.generation);
+      return g?.fingerprint ?? first.fingerprint;
+    };
     const copies: CopyRow[] = (copiesById.get(id) ?? [])
       .map((c): CopyRow => {
         const store = c.store ? model.storeById(c.store) : undefined;
+        const fp = c.fingerprint ?? hotFp(c);
         return {
           kind: c.kind,
           medium: c.medium,
@@ -279,6 +287,9 @@ function keyInventory(model: CustodyModel, drills: readonly DrillRow[]): KeyInve
           generation: nul(c.generation),
           stack: c.stack,
           address: store ? qualify(multi, store.stack, store.address) : qualify(multi, c.stack, c.address),
+          fingerprint: fp ? fingerprintPrefix(fp) : null,
+          date: nul(c.date),
+          evidence: c.evidence ?? (fp ? 'fingerprint' : null),
         };
       })
       .sort(byKeys((c) => c.generation ?? -1, (c) => c.kind, (c) => c.medium, (c) => c.location, (c) => c.address));

@@ -1,6 +1,7 @@
 import type { Container } from '../model/types';
 import { isKeyEnvName, isKeyFromEnvFlag } from '../policy/keynames';
 import { argvOf, byPathHint, flagsOf } from './helpers';
+import { keyFileRead } from './key-file-reads';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
 const SECRET_TARGET = '/run/secrets/masterkey';
@@ -38,7 +39,8 @@ export const rule: CustodyRule = {
     '`/proc/<pid>/environ`, crash dumps, orchestrator APIs) and is usually written down in compose files, `.env` files, ' +
     'unit files or task definitions. The key must reach the app as a read-only file passed by path. Flags variables ' +
     'named `ZITADEL_MASTERKEY`, `SERVOS_MASTER_KEY`, `ACT_MASTER_KEY` or anything matching `(^|_)MASTER_?KEY$` that ' +
-    'does not end in `_FILE` (ECS `secrets` entries included: ECS injects them as variables), and Zitadel\'s ' +
+    'does not end in `_FILE` (ECS `secrets` entries included: ECS injects them as variables), any variable whose value reads ' +
+    'the key file with `file()`, `filebase64()` or `templatefile()` whatever it is called, and Zitadel\'s ' +
     '`--masterkeyFromEnv`, which makes Zitadel read `ZITADEL_MASTERKEY`. Values are never printed.',
   fix: 'remove the variable; mount the key file read-only (e.g. at /run/secrets/masterkey) and pass it by path (`--masterkeyFile` or a `*_MASTER_KEY_FILE` variable)',
   suppressible: true,
@@ -49,6 +51,16 @@ export const rule: CustodyRule = {
       const ecs = ecsSecretNames(c);
       const at = where(c, ecs.container);
       for (const name of Object.keys(c.env).sort()) {
+        const read = isKeyEnvName(name) ? undefined : keyFileRead(model, c.env[name]);
+        if (read) {
+          out.push(
+            violationAt(
+              c.resource,
+              `reads the key file ${read} into environment variable ${name}=<redacted>${at}`,
+              `remove ${name}; mount ${read} read-only at ${SECRET_TARGET} and ${byPathHint(app, name, SECRET_TARGET)}`,
+            ),
+          );
+        }
         if (!isKeyEnvName(name)) continue;
         out.push(
           violationAt(

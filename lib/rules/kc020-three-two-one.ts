@@ -1,5 +1,6 @@
 import { currentCopies, describeTally, listCopies, missing321 } from '../model/views/copies';
 import { declarationOf, knownKeyIds } from '../model/views/declared';
+import { evidenceWarnings } from './evidence-helpers';
 import { manifestViolation } from './helpers';
 import { violationAt, type CustodyRule, type RuleViolation } from './rule';
 
@@ -14,7 +15,9 @@ export const rule: CustodyRule = {
     '`hostPath`). Copies on the same medium and location (for S3: the same bucket) count once; a copy of medium ' +
     '`unknown` counts as a copy but not as a medium; S3 copies are offsite. With generations, the copies of the ' +
     'current generation (the newest `active` one) and copies that name no generation are counted; KC025 checks each ' +
-    'active generation\'s own copies.',
+    'active generation\'s own copies. When the declared copies hold 3-2-1 but those with evidence (a `key-custody keygen` ' +
+    'record, or a fingerprint declared with the copy) do not, it warns: a bucket with no recorded upload is "declared, never ' +
+    'written", and a copy whose fingerprint differs from the key\'s holds another key.',
   fix: 'declare the missing copies in the manifest (e.g. an age-encrypted cold copy on a NAS, paper in a safe) or add a KeyBackupBucket',
   suppressible: true,
   check(model) {
@@ -23,7 +26,10 @@ export const rule: CustodyRule = {
       const decl = declarationOf(model, keyId);
       const { generation, copies, tally: t } = currentCopies(model, keyId);
       const missing = missing321(t);
-      if (missing.length === 0) continue;
+      if (missing.length === 0) {
+        out.push(...evidenceWarnings(model, keyId, generation, copies));
+        continue;
+      }
       const gen = generation !== undefined ? ` (generation ${generation})` : '';
       const message = `key ${keyId}${gen} has ${describeTally(t)} [${listCopies(copies)}]: 3-2-1 needs ${missing.join(', ')}`;
       const suggestions: string[] = [];

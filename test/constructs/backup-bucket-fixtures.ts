@@ -20,6 +20,8 @@ import { buildModel } from '../../lib/model/build';
 import type { Finding } from '../../lib/model/types';
 import { runRules } from '../../lib/rules/engine';
 
+const FINGERPRINT = `kcfp1:${'1'.repeat(32)}:${'2'.repeat(64)}`;
+
 export const KEY_ACCOUNT = '111111111111';
 export const DB_ACCOUNT = '222222222222';
 export const KEY_ID = 'zitadel-master';
@@ -131,10 +133,11 @@ function build(outdir: string, opts: CustodyAppOptions): CustodyApp {
     CustodyManifest.of(keyStack).addKey({
       id: KEY_ID,
       app: APP,
+      // #20: copies count for 3-2-1 with evidence, here the fingerprint keygen printed.
       copies: [
-        { kind: 'hot', medium: 'host-file', location: 'zitadel-host:/etc/zitadel/masterkey', offsite: false },
-        { kind: 'cold', medium: 'nas', location: 'nas:/zitadel/masterkey.age', offsite: false },
-        { kind: 'paper', medium: 'paper', location: 'office safe', offsite: true },
+        { kind: 'hot', medium: 'host-file', location: 'zitadel-host:/etc/zitadel/masterkey', offsite: false, fingerprint: FINGERPRINT },
+        { kind: 'cold', medium: 'nas', location: 'nas:/zitadel/masterkey.age', offsite: false, fingerprint: FINGERPRINT },
+        { kind: 'paper', medium: 'paper', location: 'office safe', offsite: true, fingerprint: FINGERPRINT },
       ],
     });
   }

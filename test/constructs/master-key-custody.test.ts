@@ -17,6 +17,7 @@ import { ALL_RULES } from '../../lib/rules';
 import { KeyCustody } from '../../lib/synth/custody-check';
 
 const KEY_ACCOUNT = '111111111111';
+const FINGERPRINT = `kcfp1:${'1'.repeat(32)}:${'2'.repeat(64)}`;
 const DB_ACCOUNT = '222222222222';
 const DRILL_ACCOUNT = '333333333333';
 const STACKS = ['host', 'keys', 'db', 'drill', 'drill-aws'] as const;
@@ -62,10 +63,12 @@ function world(): World {
     keyId: 'zitadel-prod',
     profile: 'zitadel',
     hotCopy: { kind: 'host-file', path: '/etc/zitadel/masterkey' },
+    // #20: copies count for 3-2-1 with evidence, here the fingerprint keygen printed.
     copies: [
-      { kind: 'cold', medium: 'nas', location: '/mnt/nas/zitadel/masterkey.age' },
-      { kind: 'paper', medium: 'paper', location: 'office safe', offsite: true },
+      { kind: 'cold', medium: 'nas', location: '/mnt/nas/zitadel/masterkey.age', fingerprint: FINGERPRINT },
+      { kind: 'paper', medium: 'paper', location: 'office safe', offsite: true, fingerprint: FINGERPRINT },
     ],
+    masterKeyProps: { fingerprint: FINGERPRINT },
     appStack: stacks.host,
     appProvider: prodDocker,
     keyCustodyStack: stacks.keys,

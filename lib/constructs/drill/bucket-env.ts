@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';
 import type { CustodyBucket } from '../buckets/custody-bucket';
 import { slug } from '../buckets/names';
+import { isProviderOf } from '../../synth/identity';
 
 /** The bucket name and region a restore job is given. */
 export interface DrillBucketEnv {
@@ -18,7 +19,7 @@ function providerOf(bucket: CustodyBucket | AdoptedBackupBucket): TerraformProvi
   const own = bucket.bucket.provider;
   if (own) return own;
   return TerraformStack.of(bucket).node.children.find(
-    (c): c is TerraformProvider => c instanceof TerraformProvider && c.terraformResourceType === 'aws' && !c.alias,
+    (c): c is TerraformProvider => isProviderOf(c, 'aws') && !c.alias,
   );
 }
 

@@ -150,6 +150,12 @@ export function renderRunbook(f: RunbookFacts): string {
     )}), against the drill database.`,
     `4. **Check readiness.** ${code(f.names.readiness)} runs ${code(`curl -fsS ${f.readinessUrl}`)} until it answers 200 or times out.`,
     `   By hand: ${code(`docker run --rm --network <drill network> curlimages/curl -fsS ${f.readinessUrl}`)}`,
+    ...(f.profile.failureSignal
+      ? [
+          `   The app's own verdict on the key comes first: ${f.profile.name} refuses to start with a wrong key and logs ${code(f.profile.failureSignal)}.`,
+          `   ${code(`docker logs ${f.names.app} 2>&1 | grep -F '${f.profile.failureSignal}'`)} finding it means the restored key is not the one the database was encrypted with: the drill FAILS on the key (check the offsite copy's fingerprint with ${code('key-custody verify-key <file> --fingerprint <kcfp1...>')}), whatever the readiness check says.`,
+        ]
+      : []),
   ];
   let n = 5;
   if (zitadel) {

@@ -251,7 +251,11 @@ export function createScratchEnvironment(p: ParsedDrillProps, inputs: ScratchInp
     networksAdvanced: [{ name: network.name }],
     labels: labelList(tags, 'readiness'),
     dependsOn: [appContainer],
-    ...oneShot(`readiness check ${profile.readinessPath}`),
+    ...oneShot(
+      `readiness check ${profile.readinessPath}${
+        profile.failureSignal ? `; if \`docker logs ${prefix}-app\` shows "${profile.failureSignal}", the restored key is the wrong key` : ''
+      }`,
+    ),
   });
   return {
     scope: d,

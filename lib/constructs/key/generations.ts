@@ -24,6 +24,17 @@ export interface KeyCopyDeclaration {
    * @default - none recorded
    */
   readonly custodian?: string;
+  /**
+   * Fingerprint of the key this copy holds (`kcfp1:...` from `key-custody keygen`, checked
+   * with `verify-key --fingerprint`): the evidence that the copy exists and is this key.
+   * @default - none: the copy is declared without evidence
+   */
+  readonly fingerprint?: string;
+  /**
+   * Day the copy was made, `YYYY-MM-DD`.
+   * @default - not recorded
+   */
+  readonly date?: string;
 }
 
 /**

@@ -50,9 +50,11 @@ interface AwsHotCopyBase {
   readonly keyAdmins?: readonly string[];
   /**
    * Where the value comes from: an ephemeral input variable, written through a write-only
-   * argument so that it never lands in plan or state.
-   * @default - no value is written by Terraform (Secrets Manager only): put it out of band,
-   *   see `MasterKey.putValueCommand`
+   * argument so that it never lands in plan or state. Every plan of the stack then needs the
+   * key as a variable, so every CI job that plans it holds the key: prefer leaving it out.
+   * @default - Terraform writes no key: `key-custody keygen --hot-secret / --hot-parameter`
+   *   writes it out of band (an SSM parameter holds a placeholder until then, since AWS has no
+   *   parameter without a value), see `MasterKey.putValueCommand`
    */
   readonly value?: EphemeralKeyInput;
   /**

@@ -17,6 +17,7 @@ import { parseProps } from '../validation';
 import { offsiteCheck, type KeyCopyDeclaration, type OffsiteBackupProps, type PreviousKeyGeneration } from './generations';
 import { TOKEN_RE, type HotCopy } from './hot-copy';
 import { buildParameter, buildSecret } from './stores';
+import { mergeRecorded, recordedCopies } from './copies-record';
 
 /** Props of {@link MasterKey}. */
 export interface MasterKeyProps {
@@ -42,8 +43,11 @@ export interface MasterKeyProps {
    */
   readonly generation?: number;
   /**
-   * SHA-256 of the key file's bytes (64 hex characters, as `key-custody verify-key` or
-   * `sha256sum` print it); lets a drill prove it restored the same key.
+   * Fingerprint of the key: the `kcfp1:<salt>:<hash>` value `key-custody keygen` prints and
+   * records (a salted scrypt hash that does not let its readers test guesses of the key
+   * cheaply; `key-custody verify-key <file> --fingerprint <value>` checks a copy against it).
+   * A SHA-256 of the key file (64 hex characters, as `sha256sum` prints it) is still accepted,
+   * but anyone who reads it can test guesses of the key offline: prefer `kcfp1`.
    * @default - none recorded
    */
   readonly fingerprint?: string;
@@ -79,6 +83,14 @@ export interface MasterKeyProps {
    * @default true
    */
   readonly rotationRunbook?: boolean;
+  /**
+   * The copies record `key-custody keygen --manifest <file>` wrote (path relative to the
+   * directory synth runs in). Its copies of this key go into the manifest with their
+   * evidence (fingerprint, date), and its fingerprint is the key's when `fingerprint` is
+   * not given. It holds no key material: commit it next to the stack.
+   * @default - none: only the declared copies are known
+   */
+  readonly copiesRecord?: string;
 }
 
 /** Mutable view of the manifest's host-file declaration, so the container can record its deploy check. */
@@ -109,7 +121,7 @@ export class MasterKey extends Construct {
   public readonly profile: AppProfile;
   /** The key's generation. */
   public readonly generation: number;
-  /** SHA-256 of the key file, lower-case hex, when given. */
+  /** The key's fingerprint (`kcfp1:...`, or a legacy SHA-256), lower case, when given. */
   public readonly fingerprint?: string;
   /** Kind of the hot copy. */
   public readonly hotCopyKind: HotCopy['kind'];
@@ -152,7 +164,7 @@ export class MasterKey extends Construct {
       this,
       masterKeySchema(),
       props,
-      'see MasterKeyProps: keyId, profile ("zitadel" | "servos" | "act" | genericProfile(...)), hotCopy { kind: "host-file", path: "/etc/<app>/masterkey" }',
+      'see MasterKeyProps: keyId, profile ("zitadel" | "servos" | "act" | genericProfile(...)), hotCopy: { kind: "host-file", path: "/etc/<app>/masterkey" }, { kind: "secrets-manager", readers } or { kind: "ssm", name, readers } (a cloud value is written by `key-custody keygen --hot-secret/--hot-parameter`, or through an EphemeralKeyInput as value)',
     );
     this.keyId = p.keyId;
     this.profile = typeof props.profile === 'string' ? BUILT_IN_PROFILES[props.profile] : props.profile;
@@ -197,8 +209,14 @@ export class MasterKey extends Construct {
       }
     }
 
+    const recorded = p.copiesRecord !== undefined ? recordedCopies(this, this.keyId, p.copiesRecord) : [];
     const declared = (list: readonly KeyCopyDeclaration[] | undefined, generation: number): ManifestCopy[] =>
-      (list ?? []).map((c) => ({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite ?? false, custodian: c.custodian, generation }));
+      mergeRecorded(
+        (list ?? []).map((c) => ({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite ?? false, custodian: c.custodian, generation, fingerprint: c.fingerprint?.toLowerCase(), date: c.date })),
+        recorded.filter((c) => c.generation === generation && !(c.medium === 'host-file' && c.location === hostPath && generation === this.generation)),
+      );
+    if (recorded.length > 0 && copies[0]?.kind === 'hot') copies[0] = mergeRecorded([copies[0]], recorded.filter((c) => c.generation === this.generation))[0];
+    this.fingerprint ??= recorded.find((c) => c.generation === this.generation && c.fingerprint)?.fingerprint;
     const own = declared(props.copies, this.generation);
     copies.push(...own);
 
@@ -338,7 +356,9 @@ export class MasterKey extends Construct {
 
   /**
    * The command that writes the value out of band, from a file with the exact key bytes
-   * (`file://` keeps them as they are: no trailing newline is added).
+   * (`file://` keeps them as they are: no trailing newline is added). `key-custody keygen
+   * --hot-secret/--hot-parameter` does the same with the AWS SDK, and makes the key and its
+   * cold, offsite and paper copies in the same step.
    */
   public get putValueCommand(): string | undefined {
     if (this.secret)

@@ -1,3 +1,4 @@
+import { fingerprintPrefix } from '../../policy/fingerprint';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { secretPath, type AppProfile } from '../../profiles';
@@ -47,7 +48,7 @@ function generationsTable(gens: readonly KeyGeneration[]): string[] {
       String(g.generation),
       g.state,
       code(g.hostPath) || '(none)',
-      g.fingerprint ? code(g.fingerprint.slice(0, 16) + '…') : '(none)',
+      g.fingerprint ? code(`${fingerprintPrefix(g.fingerprint)}…`) : '(none)',
       g.retiredOn ?? '',
       g.state === 'retired' ? g.keepUntil ?? 'indefinitely' : 'while in use',
       code(g.offsiteObject) || '(not declared in Terraform)',
@@ -56,7 +57,7 @@ function generationsTable(gens: readonly KeyGeneration[]): string[] {
       .join(' | '),
   );
   return [
-    '| Generation | State | Host file | Fingerprint (SHA-256) | Retired on | Keep until | Offsite backup |',
+    '| Generation | State | Host file | Fingerprint | Retired on | Keep until | Offsite backup |',
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ];
@@ -116,7 +117,7 @@ function newKeyCommands(c: Ctx): string[] {
     `install -d -m 0700 -o root -g root ${dir}`,
     `( umask 077; ${gen} )`,
     `chown root:root ${c.newPath} && chmod 0400 ${c.newPath}`,
-    `key-custody verify-key ${c.newPath} --app ${c.profile.name}   # checks the encoding and prints the SHA-256 fingerprint`,
+    `key-custody verify-key ${c.newPath} --app ${c.profile.name}   # checks the encoding and the mode`,
     '```',
     '',
     'The key goes from `openssl` into its file: never echo it, never paste it into a shell, a ticket or a chat.',

@@ -141,10 +141,20 @@ export function buildSecret(key: MasterKey, readers: readonly string[], hot: Sec
   return { kmsKey, secret, version, storeName: hot.name };
 }
 
-/** The SecureString parameter and its KMS key; its value is always written through `value_wo`. */
+/**
+ * What an SSM parameter holds until `key-custody keygen --hot-parameter` writes the key: AWS
+ * has no parameter without a value. It is written once, through `value_wo` (never stored in
+ * state), at a version that never changes, so Terraform never writes it over the key.
+ */
+export const SSM_PLACEHOLDER = 'unset: write the key with key-custody keygen --hot-parameter';
+
+/**
+ * The SecureString parameter and its KMS key; its value is written through `value_wo`: the
+ * EphemeralKeyInput's, or the placeholder when the key is written out of band by keygen.
+ */
 export function buildParameter(key: MasterKey, readers: readonly string[], hot: SsmHotCopy): { kmsKey: KmsKey; parameter: SsmParameter; storeName: string } {
   const kmsKey = buildKms(key, readers, hot, 'ssm');
-  const value = hot.value as EphemeralKeyInput;
+  const value: EphemeralKeyInput | undefined = hot.value;
   const parameter = new (ssmParameter())(key, 'Parameter', {
     provider: hot.provider,
     name: hot.name,
@@ -152,8 +162,8 @@ export function buildParameter(key: MasterKey, readers: readonly string[], hot: 
     tier: hot.tier ?? 'Standard',
     keyId: kmsKey.arn,
     description: `${key.app} master key (${key.keyId}, generation ${key.generation}); hot copy`,
-    valueWo: value.value,
-    valueWoVersion: hot.valueVersion ?? key.generation,
+    valueWo: value ? value.value : SSM_PLACEHOLDER,
+    valueWoVersion: value ? (hot.valueVersion ?? key.generation) : 1,
     tags: key.tags,
   });
   return { kmsKey, parameter, storeName: hot.name };

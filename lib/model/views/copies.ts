@@ -5,6 +5,7 @@
  */
 import type { CustodyModel, ManifestKey } from '../types';
 import { currentHotPath, declarationOf, declared } from './declared';
+import { hotFingerprint, proofOf, withProof } from './evidence';
 
 /** One copy as the 3-2-1 tally counts it. */
 export interface CountedCopy {
@@ -15,6 +16,10 @@ export interface CountedCopy {
   readonly generation?: number;
   /** Where the copy is declared (a store or the manifest), for messages. */
   readonly declaredAt: string;
+  /** Fingerprint of the key it holds, and the day and source of that evidence (see views/evidence.ts). */
+  readonly fingerprint?: string;
+  readonly date?: string;
+  readonly evidence?: 'keygen';
 }
 
 /** A copy is offsite when declared so, or when it sits in an S3 bucket (off the host by nature). */
@@ -63,18 +68,18 @@ export function copiesOf(
   const index = declared(model);
   for (const c of index.copies.get(keyId) ?? []) {
     if (!wantGen(c.generation)) continue;
-    raw.push({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite, generation: c.generation, declaredAt: c.address });
+    raw.push({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite, generation: c.generation, declaredAt: c.address, ...proofOf(c) });
   }
   for (const d of index.byId.get(keyId) ?? []) {
     const hot = currentHotPath(d.key);
     const ownHost = opts.generation !== undefined && (d.key.generations ?? []).some((g) => g.generation === opts.generation && g.hostPath);
     if (hot && opts.hotIsThisGeneration && !ownHost) {
-      raw.unshift({ kind: 'hot', medium: 'host-file', location: hot, offsite: false, generation: opts.generation, declaredAt: d.manifest.address });
+      raw.unshift({ kind: 'hot', medium: 'host-file', location: hot, offsite: false, generation: opts.generation, declaredAt: d.manifest.address, ...proofOf({ fingerprint: hotFingerprint(d.key, opts.generation) }) });
     }
     for (const g of d.key.generations ?? []) {
       if (opts.generation !== undefined && g.generation !== opts.generation) continue;
       for (const c of g.copies) {
-        raw.push({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite, generation: g.generation, declaredAt: d.manifest.address });
+        raw.push({ kind: c.kind, medium: c.medium, location: c.location, offsite: c.offsite, generation: g.generation, declaredAt: d.manifest.address, ...proofOf(c) });
       }
       if (g.hostPath) raw.push({ kind: 'hot', medium: 'host-file', location: g.hostPath, offsite: false, generation: g.generation, declaredAt: d.manifest.address });
       if (g.offsiteObject && model.resource(d.manifest.stack, g.offsiteObject)) {
@@ -86,8 +91,9 @@ export function copiesOf(
   for (const c of raw) {
     const k = locationKey(c);
     const prev = seen.get(k);
-    // Keep the more informative entry: an offsite declaration wins.
-    if (!prev || (!isOffsite(prev) && isOffsite(c))) seen.set(k, c);
+    // Keep the more informative entry: an offsite declaration wins; evidence is kept from either.
+    if (!prev || (!isOffsite(prev) && isOffsite(c))) seen.set(k, withProof(c, prev));
+    else seen.set(k, withProof(prev, c));
   }
   return [...seen.values()];
 }

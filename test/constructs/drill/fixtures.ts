@@ -37,6 +37,7 @@ export const PROD_HOST = 'ssh://deploy@prod.example.com';
 export const SCRATCH_HOST = 'ssh://deploy@scratch.example.com';
 /** A fixed instant: Wednesday 2025-11-12 09:00 UTC. */
 export const NOW = new Date('2025-11-12T09:00:00Z');
+const FINGERPRINT = `kcfp1:${'1'.repeat(32)}:${'2'.repeat(64)}`;
 
 export type StackName = 'app' | 'keys' | 'db' | 'drill' | 'drill-aws';
 
@@ -99,9 +100,11 @@ export function drillWorld(opts: DrillWorldOptions = {}): DrillWorld {
     keyId: KEY_ID,
     profile: 'zitadel',
     hotCopy: { kind: 'host-file', path: '/etc/zitadel/masterkey' },
+    // #20: copies count for 3-2-1 with evidence, here the fingerprint keygen printed.
+    fingerprint: FINGERPRINT,
     copies: [
-      { kind: 'cold', medium: 'nas', location: '/mnt/nas/zitadel/masterkey.age' },
-      { kind: 'paper', medium: 'paper', location: 'safe, head office', offsite: true, custodian: 'ops lead' },
+      { kind: 'cold', medium: 'nas', location: '/mnt/nas/zitadel/masterkey.age', fingerprint: FINGERPRINT },
+      { kind: 'paper', medium: 'paper', location: 'safe, head office', offsite: true, custodian: 'ops lead', fingerprint: FINGERPRINT },
     ],
   });
   const prodApp = new ProtectedAppContainer(stacks.app, 'Zitadel', { masterKey: key, provider: prodDocker });

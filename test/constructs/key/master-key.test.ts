@@ -177,19 +177,14 @@ describe('MasterKey: SSM hot copy', () => {
     expect(p.tags).toEqual({ 'custody:role': 'key-store', 'custody:key': 'servos-prod', 'custody:app': 'servos' });
   });
 
-  it('refuses an SSM hot copy without an ephemeral value source', () => {
+  // #20: Terraform creates only the parameter; `key-custody keygen --hot-parameter` writes the key.
+  it('creates an SSM hot copy without a value: a placeholder through value_wo at a version that never changes', () => {
     const b = newApp({ aws: true, docker: false });
-    const msg = thrown(
-      () =>
-        new MasterKey(b.stack, 'Key', {
-          keyId: 'servos-prod',
-          profile: 'servos',
-          hotCopy: { kind: 'ssm', name: '/servos/k', readers: [READER] } as unknown as MasterKeyProps['hotCopy'],
-        }),
-    );
-    expect(msg).toContain('[app-host/Key] MasterKey: invalid props');
-    expect(msg).toContain('EphemeralKeyInput');
-    expect(msg).toContain('→ at hotCopy.value');
+    new MasterKey(b.stack, 'Key', { keyId: 'servos-prod', profile: 'servos', generation: 3, hotCopy: { kind: 'ssm', name: '/servos/k', readers: [READER] } });
+    const p = only(synthJson(b).json, 'aws_ssm_parameter');
+    expect(p.value_wo).toBe('unset: write the key with key-custody keygen --hot-parameter');
+    expect(p.value_wo_version).toBe(1);
+    expect(p.value).toBeUndefined();
   });
 });
 
