@@ -11,6 +11,7 @@
  * `jsonencode` is left to hcl.ts, which reads it statement by statement.
  */
 import { dataObject } from './json';
+import { readStringLiteral } from './hcl';
 import { splitTemplate } from './refs';
 
 type Json = Record<string, unknown>;
@@ -264,44 +265,15 @@ class Folder {
     return out;
   }
 
-  /** A string literal; a template inside it stays as written (`"${x}/*"`). */
+  /** A string literal; a template inside it stays as written (`"${x}/*"`), a directive is not folded. */
   private string(): string {
-    const s = this.s;
-    this.i++;
-    let out = '';
-    while (this.i < s.length) {
-      const c = s[this.i];
-      if (c === '"') {
-        this.i++;
-        return out;
-      }
-      if (c === '\\') {
-        const e = s[this.i + 1];
-        if (e === 'u') {
-          out += String.fromCharCode(parseInt(s.slice(this.i + 2, this.i + 6), 16));
-          this.i += 6;
-          continue;
-        }
-        out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
-        this.i += 2;
-        continue;
-      }
-      if (c === '%' && s[this.i + 1] === '{') throw new Unsupported();
-      if (c === '$' && s[this.i + 1] === '{') {
-        let depth = 0;
-        let j = this.i + 1;
-        for (; j < s.length; j++) {
-          if (s[j] === '{') depth++;
-          else if (s[j] === '}' && --depth === 0) break;
-        }
-        out += s.slice(this.i, j + 1);
-        this.i = j + 1;
-        continue;
-      }
-      out += c;
-      this.i++;
+    try {
+      const [value, end] = readStringLiteral(this.s, this.i);
+      this.i = end;
+      return value;
+    } catch {
+      throw new Unsupported();
     }
-    throw new Unsupported();
   }
 }
 

@@ -105,68 +105,78 @@ class HclReader {
   }
 
   private string(): string {
-    const s = this.s;
-    this.i++;
-    let out = '';
-    while (this.i < s.length) {
-      const c = s[this.i];
-      if (c === '"') {
-        this.i++;
-        return out;
-      }
-      if (c === '\\') {
-        const e = s[this.i + 1];
-        if (e === 'u') {
-          out += String.fromCharCode(parseInt(s.slice(this.i + 2, this.i + 6), 16));
-          this.i += 6;
-          continue;
-        }
-        out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
-        this.i += 2;
-        continue;
-      }
-      if (c === '$' && s[this.i + 1] === '{') {
-        const end = this.skipBalanced(this.i + 1, '{', '}');
-        out += s.slice(this.i, end);
-        this.i = end;
-        continue;
-      }
-      if (c === '%' && s[this.i + 1] === '{') throw new Error('template directive');
-      out += c;
-      this.i++;
-    }
-    throw new Error('unterminated string');
+    const [value, end] = readStringLiteral(this.s, this.i);
+    this.i = end;
+    return value;
   }
 
-  /** Index just past the bracket that closes the one at `at`, skipping strings. */
   private skipBalanced(at: number, open: string, close: string): number {
-    const s = this.s;
-    let depth = 0;
-    let i = at;
-    while (i < s.length) {
-      const c = s[i];
-      if (c === '"') {
-        i++;
-        while (i < s.length && s[i] !== '"') {
-          if (s[i] === '\\') i++;
-          else if (s[i] === '$' && s[i + 1] === '{') {
-            i = this.skipBalanced(i + 1, '{', '}');
-            continue;
-          }
-          i++;
-        }
-        i++;
+    return skipBalanced(this.s, at, open, close);
+  }
+}
+
+/**
+ * The HCL string literal that opens at `at` (a `"`): its value with escapes resolved and every
+ * `${…}` kept as written, and the index after the closing quote. Throws on a template directive
+ * (`%{…}`), which only Terraform can evaluate, and on an unterminated string.
+ */
+export function readStringLiteral(s: string, at: number): [string, number] {
+  let i = at + 1;
+  let out = '';
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '"') return [out, i + 1];
+    if (c === '\\') {
+      const e = s[i + 1];
+      if (e === 'u') {
+        out += String.fromCharCode(parseInt(s.slice(i + 2, i + 6), 16));
+        i += 6;
         continue;
       }
-      if (c === open) depth++;
-      else if (c === close) {
-        depth--;
-        if (depth === 0) return i + 1;
+      out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
+      i += 2;
+      continue;
+    }
+    if (c === '$' && s[i + 1] === '{') {
+      const end = skipBalanced(s, i + 1, '{', '}');
+      out += s.slice(i, end);
+      i = end;
+      continue;
+    }
+    if (c === '%' && s[i + 1] === '{') throw new Error('template directive');
+    out += c;
+    i++;
+  }
+  throw new Error('unterminated string');
+}
+
+/** The index after the `close` that balances the `open` at `at`, skipping string literals and their templates. */
+function skipBalanced(s: string, at: number, open: string, close: string): number {
+  let depth = 0;
+  let i = at;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '"') {
+      i++;
+      while (i < s.length && s[i] !== '"') {
+        if (s[i] === '\\') i++;
+        else if (s[i] === '$' && s[i + 1] === '{') {
+          i = skipBalanced(s, i + 1, '{', '}');
+          continue;
+        }
+        i++;
       }
       i++;
+      continue;
     }
-    throw new Error('unbalanced');
+    if (c === open) depth++;
+    else if (c === close) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+    i++;
   }
+  throw new Error('unbalanced');
 }
 
 /** Parse `jsonencode({...})` (an interpolation body) into the value it encodes, or undefined. */
