@@ -93,10 +93,9 @@ function violatingApp(outdir: string): string[] {
   const dbc = custodyBucket(db, 'db-backup', 'kc-eq-b-db-backup', DB_TAGS);
   // One principal reaching both stores, the key store named by its ARN (plain configuration).
   const ops = new IamUser(db, 'ops', { name: 'kc-eq-b-ops' });
-  grant(db, 'ops', ops, [dbc.bucket]);
-  // A policy document of its own: mixed with the DB bucket's ARN (unknown until apply) in one
-  // document, the plan path does not see the literal (reported to the lead, issue 19 notes).
-  grant(db, 'ops-keys', ops, [{ arn: 'arn:aws:s3:::kc-eq-b-key-backup' }]);
+  // One document mixing the DB bucket's ARN (unknown until apply) with the key store's literal
+  // ARN: the plan keeps only the references of such a document, and the literal must not be lost.
+  grant(db, 'ops', ops, [dbc.bucket, { arn: 'arn:aws:s3:::kc-eq-b-key-backup' }]);
   // A key-backup bucket in the DB stack, without hardening, sharing a principal with DB backups.
   const stray = new S3Bucket(db, 'stray-keys', { bucket: 'kc-eq-b-stray-keys', tags: KEY_TAGS });
   grant(db, 'db-writer-stray', dbc.writer, [stray]);
