@@ -276,6 +276,11 @@ class PlanReader {
     if (Array.isArray(planned)) {
       const unkArr = Array.isArray(unk) ? unk : [];
       if (e?.kind === 'blocks') {
+        // A list of scalars with unknown elements may be a set, which terraform sorts (its
+        // unknown elements last): match the configuration's elements by value, not by position.
+        if (unkArr.includes(true) && e.items.every((x) => x.kind === 'const' && !isObj(x.value) && !Array.isArray(x.value))) {
+          return this.fillScalarHoles(planned, unkArr, e.items.map((x) => (x as { value: unknown }).value), at, attr);
+        }
         return planned.map((p, i) => this.merge(e.items[i], p, unkArr[i], at, `${attr}[${i}]`));
       }
       const holes = planned.map((p, i) => unkArr[i] === true || (p === null && unkArr[i] !== false && e?.kind === 'refs'));
@@ -298,6 +303,31 @@ class PlanReader {
     // value terraform did not list because no change entry exists), else nothing.
     if (planned === undefined || e?.kind === 'refs') return this.fromExpr(e, at, attr);
     return undefined;
+  }
+
+  /**
+   * A list of scalars with unknown elements whose configuration is a list of constants (in
+   * JSON syntax, templates keep their text): the known elements stay, and the configuration's
+   * elements not among them fill the holes. When they do not match the holes one for one, all
+   * of them are kept (more possible values, never fewer) and the list is recorded.
+   */
+  private fillScalarHoles(planned: readonly unknown[], unkArr: readonly unknown[], config: readonly unknown[], at: string, attr: string): unknown[] {
+    const known = planned.filter((_, i) => unkArr[i] !== true);
+    const rest = [...config];
+    for (const p of known) {
+      const j = rest.indexOf(p);
+      if (j >= 0) rest.splice(j, 1);
+    }
+    const holeCount = planned.length - known.length;
+    if (rest.length === holeCount) {
+      let j = 0;
+      return planned.map((p, i) => (unkArr[i] === true ? rest[j++] : p));
+    }
+    this.unknown(
+      at,
+      `${attr} has ${holeCount} element(s) only known after apply and ${rest.length} configured element(s) not among its known ones (${rest.join(', ') || 'none'}); read as all of them`,
+    );
+    return [...known, ...new Set(rest)];
   }
 
   /** A list with unknown elements: put the expression's reference chains into the holes. */
