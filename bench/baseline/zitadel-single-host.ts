@@ -1172,6 +1172,8 @@ export function buildApp(outdir?: string): App {
               },
               {
                 "custodian": "ops",
+                "date": "2026-12-06",
+                "fingerprint": "kcfp1:5b30c0eca437358ca0d034b554d6bad1:01b2170fd0840e31f12e802391699f2cbaf779797e18bd6e1c52053245ad1df0",
                 "generation": 1,
                 "kind": "cold",
                 "location": "nas01:/vault/zitadel/masterkey.age (age-encrypted)",
@@ -1180,6 +1182,8 @@ export function buildApp(outdir?: string): App {
               },
               {
                 "custodian": "CFO",
+                "date": "2026-12-06",
+                "fingerprint": "kcfp1:5b30c0eca437358ca0d034b554d6bad1:01b2170fd0840e31f12e802391699f2cbaf779797e18bd6e1c52053245ad1df0",
                 "generation": 1,
                 "kind": "paper",
                 "location": "office safe, sealed envelope",
@@ -1187,6 +1191,7 @@ export function buildApp(outdir?: string): App {
                 "offsite": true,
               },
             ],
+            "fingerprint": "kcfp1:5b30c0eca437358ca0d034b554d6bad1:01b2170fd0840e31f12e802391699f2cbaf779797e18bd6e1c52053245ad1df0",
             "hostFile": {
               "deployCheck": true,
               "dirMode": "0700",
