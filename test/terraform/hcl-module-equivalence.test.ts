@@ -5,17 +5,16 @@
  * (the root written as main.tf.json, as cdktf writes cdk.tf.json, calling the same HCL
  * module). Both must give the same error findings.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { BREAKS, type PlantedBreak } from '../fixtures/hcl/breaks';
+import { carefulCopy, planHclFolder } from '../fixtures/hcl/plan-folder';
 import { writeAsTerraformJson } from '../fixtures/hcl/to-tf-json';
-import { cliConfigFor, describeTerraform, requireTerraform } from '../helpers/terraform';
+import { describeTerraform } from '../helpers/terraform';
 
-const CAREFUL = join(__dirname, '..', 'fixtures', 'hcl', 'careful');
 const root = mkdtempSync(join(tmpdir(), 'kc-hcl-equiv-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -28,32 +27,11 @@ interface Finding {
 
 /** The careful setup with one break, under `<root>/<kind>/<name>` (the stack is named `name` either way). */
 function edited(kind: string, name: string, edit?: PlantedBreak): string {
-  const dir = join(root, kind, name);
   mkdirSync(join(root, kind), { recursive: true });
-  cpSync(CAREFUL, dir, { recursive: true });
-  if (edit) {
-    const file = join(dir, edit.file);
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes(edit.find)) throw new Error(`break ${edit.name}: ${edit.file} has no ${JSON.stringify(edit.find)}; update test/fixtures/hcl/breaks.ts`);
-    writeFileSync(file, text.replace(edit.find, edit.replace));
-  }
-  return dir;
+  return carefulCopy(join(root, kind, name), edit);
 }
 
-function plan(dir: string): void {
-  const tool = requireTerraform();
-  const rc = `${dir}.tfrc`;
-  writeFileSync(rc, cliConfigFor(tool.mirror));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: rc, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
-  const tf = (args: string[]) => {
-    const r = spawnSync(tool.bin, args, { cwd: dir, env, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
-    if (r.status !== 0) throw new Error(`terraform ${args[0]} in ${dir} failed: ${r.stderr || r.stdout}`);
-    return r.stdout;
-  };
-  tf(['init', '-input=false', '-no-color', '-lock=false']);
-  tf(['plan', '-refresh=false', '-out=plan.bin', '-input=false', '-lock=false', '-no-color']);
-  writeFileSync(join(dir, 'plan.json'), tf(['show', '-json', '-no-color', 'plan.bin']));
-}
+const plan = planHclFolder;
 
 async function check(args: string[]): Promise<Finding[]> {
   let out = '';

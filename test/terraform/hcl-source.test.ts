@@ -10,16 +10,15 @@
  * break gives its error.
  * Without --source, every break is reported as its error or as a KC092 naming the value.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { BREAKS, type PlantedBreak } from '../fixtures/hcl/breaks';
-import { cliConfigFor, describeTerraform, requireTerraform } from '../helpers/terraform';
+import { carefulCopy, planHclFolder } from '../fixtures/hcl/plan-folder';
+import { describeTerraform } from '../helpers/terraform';
 
-const CAREFUL = join(__dirname, '..', 'fixtures', 'hcl', 'careful');
 const root = mkdtempSync(join(tmpdir(), 'kc-hcl-source-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -32,26 +31,8 @@ interface Finding {
 
 /** Copy the careful setup, apply a break, `terraform init/plan/show -json`; returns the folder. */
 function plan(name: string, edit?: PlantedBreak): string {
-  const tool = requireTerraform();
-  const dir = join(root, name);
-  cpSync(CAREFUL, dir, { recursive: true });
-  if (edit) {
-    const file = join(dir, edit.file);
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes(edit.find)) throw new Error(`break ${edit.name}: ${edit.file} has no ${JSON.stringify(edit.find)}; update test/fixtures/hcl/breaks.ts`);
-    writeFileSync(file, text.replace(edit.find, edit.replace));
-  }
-  const rc = join(root, `${name}.tfrc`);
-  writeFileSync(rc, cliConfigFor(tool.mirror));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: rc, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
-  const tf = (args: string[]) => {
-    const r = spawnSync(tool.bin, args, { cwd: dir, env, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
-    if (r.status !== 0) throw new Error(`terraform ${args[0]} in ${dir} failed: ${r.stderr || r.stdout}`);
-    return r.stdout;
-  };
-  tf(['init', '-input=false', '-no-color', '-lock=false']);
-  tf(['plan', '-refresh=false', '-out=plan.bin', '-input=false', '-lock=false', '-no-color']);
-  writeFileSync(join(dir, 'plan.json'), tf(['show', '-json', '-no-color', 'plan.bin']));
+  const dir = carefulCopy(join(root, name), edit);
+  planHclFolder(dir);
   return dir;
 }
 
