@@ -34,7 +34,7 @@ beforeAll(() => {
 }, 120_000);
 
 interface JsonCheck {
-  findings: { ruleId: string; stack: string; severity: string }[];
+  findings: { ruleId: string; stack: string; severity: string; address: string }[];
   summary: { errors: number; stackNames: string[]; passed: boolean };
   inputs: { stack: string; kind: string; path: string; checked: boolean }[];
   notCheckedHere: { ruleId: string; stack: string; address: string; severity: string; message: string; factsIn: string[] }[];
@@ -137,7 +137,7 @@ describe('one stack plan with the cdktf.out', () => {
     offlinePlans(crossing, join(tmp, 'crossing', 'plans'), ['db-backups']);
     const r = await check(['check', join('crossing', 'plans', 'db-backups.plan.json'), join('crossing', 'cdktf.out'), '--format', 'json']);
     expect(r.code).toBe(1);
-    const j = JSON.parse(r.stdout) as JsonCheck & { findings: { address: string }[] };
+    const j = JSON.parse(r.stdout) as JsonCheck;
     expect(j.findings.filter((f) => f.ruleId === 'KC011').map((f) => f.address)).toEqual([`db-backups/${RESTORE_ROLE}`]);
     expect(j.findings.every((f) => f.stack === 'db-backups')).toBe(true);
   });
