@@ -150,8 +150,37 @@ export interface ReadInputsOptions {
 }
 
 export interface ReadInputsResult {
-  /** One document per stack, in the order the paths and their stacks were given. */
+  /**
+   * One document per stack, in the order the paths and their stacks were given: the stacks
+   * that are checked. With plans and a cdktf.out together, only the plans and other files
+   * (see {@link ReadInputsResult.context}).
+   */
   readonly documents: TfDocument[];
+  /** Where each document (checked or context) was read from. */
+  readonly origins: ReadonlyMap<TfDocument, DocumentOrigin>;
+  /**
+   * Plans passed together with a `cdktf.out` (or its `manifest.json`): the app's other stacks,
+   * read from the synthesized output for context only. Absent otherwise.
+   */
+  readonly context?: AppContextInput;
+}
+
+/** Where one stack document came from. */
+export interface DocumentOrigin {
+  /** `plan`: `terraform show -json`; `synthesized`: a stack of a cdktf.out manifest; `terraform-json`: any other (`*.tf.json`) file or folder. */
+  readonly kind: 'plan' | 'synthesized' | 'terraform-json';
+  /** The file or folder, as shown to the user. */
+  readonly path: string;
+  /** The cdktf.out `manifest.json` that lists the stack, as shown. */
+  readonly manifest?: string;
+}
+
+/** The whole app around the checked plans: what the cdktf.out manifests list. */
+export interface AppContextInput {
+  /** Each manifest read, with the stacks it lists (sorted). */
+  readonly manifests: readonly { readonly path: string; readonly stacks: readonly string[] }[];
+  /** Synthesized stacks no plan was given for: read for context, not checked. */
+  readonly documents: readonly TfDocument[];
 }
 
 const WHAT_TO_PASS = 'pass a cdktf.out folder, a stack folder, a cdk.tf.json or the output of `terraform show -json plan.out`';
@@ -163,13 +192,17 @@ export function readInputs(paths: readonly string[], options: ReadInputsOptions 
   const frontEnds = options.frontEnds ?? FRONT_ENDS;
   const reader = new Reader(cwd, frontEnds);
   for (const p of paths) reader.readPath(p);
-  return { documents: reader.documents };
+  return reader.result();
 }
 
 class Reader {
   readonly documents: TfDocument[] = [];
+  readonly origins = new Map<TfDocument, DocumentOrigin>();
+  private readonly manifests: { path: string; stacks: string[] }[] = [];
+  /** The manifest being read (its stacks are `synthesized`). */
+  private inManifest: string | undefined;
   private readonly seenFiles = new Set<string>();
-  private readonly stackSources = new Map<string, string>();
+  private readonly stackSources = new Map<string, { source: string; origin: DocumentOrigin }[]>();
 
   constructor(
     private readonly cwd: string,
@@ -233,6 +266,7 @@ class Reader {
       return;
     }
     if (has('cdktf.json')) throw new InputError(`${given} is a cdktf project that has not been synthesized; run \`cdktf synth\` there first and pass ${path.join(given, 'cdktf.out')}`);
+    if (this.readPlanFolder(dir, entries)) return;
     throw new InputError(`${given} holds no stacks (no manifest.json, stacks/<name>/cdk.tf.json, cdk.tf.json or *.tf.json); ${RUN_SYNTH}`);
   }
 
@@ -255,6 +289,7 @@ class Reader {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (entries.length === 0) throw new InputError(`${this.display(dir)}/manifest.json lists no stacks; ${RUN_SYNTH}`);
     const shownManifest = `${this.display(dir)}/manifest.json`;
+    this.manifests.push({ path: shownManifest, stacks: entries.map((e) => e.name) });
     for (const e of entries) {
       // cdktf writes every stack below its outdir. A manifest that points elsewhere
       // (`/etc/passwd`, `../../x`) was edited or is not cdktf's: nothing outside is read.
@@ -268,8 +303,42 @@ class Reader {
         throw new InputError(`${shownManifest} puts stack ${JSON.stringify(e.name)} at ${JSON.stringify(e.file)}, a symbolic link to ${this.display(realPath(file))} outside ${this.display(dir)}; replace the link by the file, or run \`cdktf synth\` again`);
       }
       if (!pathExists(file)) throw new InputError(`${this.display(file)} is listed in ${this.display(dir)}/manifest.json but missing; run \`cdktf synth\` again`);
-      this.readFile(file, e.name);
+      const outer = this.inManifest;
+      this.inManifest = shownManifest;
+      try {
+        this.readFile(file, e.name);
+      } finally {
+        this.inManifest = outer;
+      }
     }
+    return true;
+  }
+
+  /**
+   * A folder of `terraform show -json` files, one per stack (`plans/keys.plan.json`, ...): each
+   * is read as if passed by itself. False when no file in it is a plan; once one is, every
+   * `*.json` must be, so that a damaged plan is refused rather than left out.
+   */
+  private readPlanFolder(dir: string, entries: readonly fs.Dirent[]): boolean {
+    const files = entries
+      .map((e) => e.name)
+      .filter((f) => f.toLowerCase().endsWith('.json') && !isDir(path.join(dir, f)))
+      .sort()
+      .map((f) => path.join(dir, f));
+    const peeked = files.map((file) => {
+      try {
+        return { file, plan: isPlanJson(this.parseFile(file)), error: undefined };
+      } catch (e) {
+        if (!(e instanceof InputError) && !(e instanceof FileAccessError)) throw e;
+        return { file, plan: false, error: e };
+      }
+    });
+    if (!peeked.some((p) => p.plan)) return false;
+    for (const p of peeked) {
+      if (p.error) throw p.error;
+      if (!p.plan) throw new InputError(`${this.display(p.file)} is in a folder of plans but is not plan JSON; keep only \`terraform show -json\` output there, or pass the plans one by one`);
+    }
+    for (const p of peeked) this.readFile(p.file, undefined);
     return true;
   }
 
@@ -285,7 +354,7 @@ class Reader {
     for (const p of fresh) this.seenFiles.add(realPath(p.file));
     // One pass over every file's blocks (merging them pairwise was quadratic in the file count).
     const merged = this.parsing(() => terraformJsonOf(fresh.map((p) => p.raw)), this.display(dir));
-    this.addDocuments([withModules(loadTerraformJson(stack, merged, this.display(dir)), merged, dir, parseHclSync)], this.display(dir));
+    this.addDocuments([withModules(loadTerraformJson(stack, merged, this.display(dir)), merged, dir, parseHclSync)], this.display(dir), 'terraform-json');
   }
 
   readFile(file: string, stack: string | undefined): void {
@@ -311,7 +380,7 @@ class Reader {
         if (e instanceof InputError) throw e;
         throw new InputError(`${input.path} could not be read as ${frontEnd.name}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      this.addDocuments(docs, input.path);
+      this.addDocuments(docs, input.path, frontEnd.name === 'plan-json' ? 'plan' : this.inManifest !== undefined ? 'synthesized' : 'terraform-json');
       return;
     }
     throw new InputError(wrongKind(input.path, json));
@@ -369,15 +438,50 @@ class Reader {
     return { json: this.parsing(() => parseJsonFile(text, shown), shown, text), text };
   }
 
-  private addDocuments(docs: readonly TfDocument[], source: string): void {
+  private addDocuments(docs: readonly TfDocument[], source: string, kind: DocumentOrigin['kind']): void {
+    const origin: DocumentOrigin = { kind, path: source, ...(this.inManifest !== undefined ? { manifest: this.inManifest } : {}) };
     for (const d of docs) {
-      const earlier = this.stackSources.get(d.stack);
-      if (earlier !== undefined) {
-        throw new InputError(`stack "${d.stack}" is given twice (${earlier} and ${source}); pass each stack once`);
+      const earlier = this.stackSources.get(d.stack) ?? [];
+      // A stack's plan and its synthesized output may come together (the plan is checked, the
+      // manifest says which other stacks the app has); anything else twice is a mistake.
+      const pair = earlier.length === 1 && (earlier[0].origin.kind === 'plan') !== (kind === 'plan') && (earlier[0].origin.manifest !== undefined) !== (origin.manifest !== undefined);
+      if (earlier.length > 0 && !pair) {
+        throw new InputError(`stack "${d.stack}" is given twice (${earlier[0].source} and ${source}); pass each stack once`);
       }
-      this.stackSources.set(d.stack, source);
+      this.stackSources.set(d.stack, [...earlier, { source, origin }]);
+      this.origins.set(d, origin);
       this.documents.push(d);
     }
+  }
+
+  /**
+   * The documents to check. Plans together with a cdktf.out are a whole-app check: the plans
+   * are checked, and the manifest's stacks that have no plan are context (see lib/cli/app-context.ts).
+   */
+  result(): ReadInputsResult {
+    const fromManifest = (d: TfDocument) => this.origins.get(d)?.manifest !== undefined;
+    const plans = this.documents.filter((d) => this.origins.get(d)?.kind === 'plan');
+    if (plans.length === 0 || this.manifests.length === 0) return { documents: this.documents, origins: this.origins };
+    const listed = new Set(this.manifests.flatMap((m) => m.stacks));
+    for (const p of plans) {
+      if (!listed.has(p.stack)) {
+        const shown = this.origins.get(p)?.path ?? p.stack;
+        throw new InputError(
+          `${shown} is the plan of stack "${p.stack}", which ${this.manifests.map((m) => m.path).join(' and ')} does not list (stacks: ${[...listed].sort().join(', ')}); ` +
+            'name each plan after its stack (`<stack>.plan.json`, or `<stack>/plan.json`) so that it replaces that stack\'s synthesized output',
+        );
+      }
+    }
+    const checked = this.documents.filter((d) => !fromManifest(d));
+    const checkedStacks = new Set(checked.map((d) => d.stack));
+    return {
+      documents: checked,
+      origins: this.origins,
+      context: {
+        manifests: this.manifests.map((m) => ({ path: m.path, stacks: [...m.stacks].sort() })),
+        documents: this.documents.filter((d) => fromManifest(d) && !checkedStacks.has(d.stack)),
+      },
+    };
   }
 }
 

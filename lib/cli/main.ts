@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildModel } from '../model/build';
 import { runVerifyKey } from './verify-key';
 import { ALL_RULES } from '../rules';
 import type { CustodyModel, Finding } from '../model/types';
-import { blocking, NOT_PROVEN, runRules } from '../rules/engine';
+import { blocking, NOT_PROVEN } from '../rules/engine';
 import type { CustodyRule } from '../rules/rule';
 import { renderJsonCheck } from '../report/json';
 import { renderMarkdown } from '../report/markdown';
@@ -14,6 +13,8 @@ import { renderText } from '../report/text';
 import { escapeControls, escapeControlsKeepNewlines, escapeJsonControls } from '../report/escape';
 import { FRONT_ENDS, InputError, readInputs, type InputFrontEnd } from './inputs';
 import { capturingPlans, sourceNote, withSources } from './source';
+import { checkWithContext, withContext } from './app-context';
+import { runDiff } from './diff';
 
 /** Where the CLI writes, and what tests may inject. */
 export interface CliIo {
@@ -37,6 +38,7 @@ export { NOT_PROVEN };
 export type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage: key-custody check <path>... [--format text|markdown|json|sarif] [--strict] [--source <dir>]
+       key-custody check <path>... --diff <base-path>... [--format markdown|text|json] [--strict]
        key-custody verify-key <file> --app zitadel|servos|act [--fingerprint <kcfp1:...>]
        key-custody keygen --app <app> --hot <file> [--cold <file.age> --recipient <age1...>]...
                           [--offsite s3://<bucket>[/<prefix>]] [--paper <file.html>] [--manifest <record.json>]
@@ -48,7 +50,11 @@ bucket hardening, recovery drills (rules KC001-KC034).
 another *.tf.json file, or the JSON of a saved plan (\`terraform show -json plan.out >
 plan.json\`). Several paths are checked as one model, so cross-stack rules see every
 stack: pass one plan per stack. A plan's stack is named after its file
-(\`keys.plan.json\` → keys) or, for a generic name like plan.json, its folder.
+(\`keys.plan.json\` → keys) or, for a generic name like plan.json, its folder; a
+folder of plans is read plan by plan. Plans given with the cdktf.out folder are
+checked as parts of the whole app: stacks without a plan are read from cdktf.out
+for context only, and a result that depends on their facts is "not checked here",
+not an error.
 Values a plan only knows after apply are read from the configuration's references;
 what cannot be proven that way is reported as ${NOT_PROVEN} (a warning).
 
@@ -58,6 +64,11 @@ Options:
   --source <dir> the Terraform configuration a plan was made from (the folder
                  \`terraform plan\` ran in): its .tf files and local modules fill in
                  what the plan lost (jsonencode, locals, dynamic blocks); once per plan
+  --diff <path>  compare with a base (the main branch's cdktf.out or plans; repeat
+                 for several paths) and print what changed in custody: principals
+                 reaching stores, copies, stores, drills, suppressions, rule results.
+                 Markdown for a pull-request comment by default; exit 1 only when a
+                 finding blocks in the head that did not block in the base
   -h, --help     show this help
   -V, --version  show the version
 
@@ -75,11 +86,15 @@ prints their fingerprint, never the key; \`key-custody keygen --help\` says more
 /** Bad usage: printed as one line, exit 2. */
 class UsageError extends Error {}
 
-interface CheckArgs {
+export interface CheckArgs {
   readonly paths: string[];
   readonly format: Format;
+  /** Whether --format was given (--diff defaults to markdown). */
+  readonly formatGiven: boolean;
   readonly strict: boolean;
   readonly sources: string[];
+  /** --diff: the base to compare with; empty for a plain check. */
+  readonly diff: string[];
 }
 
 type Parsed = { kind: 'help' } | { kind: 'version' } | ({ kind: 'check' } & CheckArgs);
@@ -99,6 +114,8 @@ function parseArgs(argv: readonly string[]): Parsed {
   let format: Format = 'text';
   let strict = false;
   const sources: string[] = [];
+  const diff: string[] = [];
+  let formatGiven = false;
   let optionsDone = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -112,17 +129,23 @@ function parseArgs(argv: readonly string[]): Parsed {
       const value = a.startsWith('--source=') ? a.slice('--source='.length) : rest[++i];
       if (value === undefined || value === '') throw new UsageError('--source needs a folder: the one `terraform plan` ran in');
       sources.push(value);
+    } else if (a === '--diff' || a.startsWith('--diff=')) {
+      const value = a.startsWith('--diff=') ? a.slice('--diff='.length) : rest[++i];
+      if (value === undefined || value === '') throw new UsageError('--diff needs the base to compare with: a cdktf.out folder or plan JSON (of the main branch)');
+      diff.push(value);
     } else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
       const value = a.startsWith('--format=') ? a.slice('--format='.length) : rest[++i];
       if (value === undefined || value === '') throw new UsageError(`--format needs a value: ${FORMATS.join(', ')}`);
       if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`unknown format "${value}"; use one of ${FORMATS.join(', ')}`);
       format = value as Format;
+      formatGiven = true;
     } else {
       throw new UsageError(`unknown option ${a}; ${HINT}`);
     }
   }
   if (paths.length === 0) throw new UsageError('check needs at least one path; run `cdktf synth` first and pass its cdktf.out folder');
-  return { kind: 'check', paths, format, strict, sources };
+  if (diff.length > 0 && format === 'sarif') throw new UsageError('--diff prints markdown, text or json; for SARIF run the check without --diff');
+  return { kind: 'check', paths, format, formatGiven, strict, sources, diff };
 }
 
 /** The package version, read from the package.json above this file (source or dist layout). */
@@ -206,14 +229,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       write(`${packageVersion()}\n`);
       return 0;
     }
+    if (parsed.diff.length > 0) {
+      const { out, code } = await runDiff(parsed, io);
+      write(out);
+      return code;
+    }
     const capture = capturingPlans(io.frontEnds ?? FRONT_ENDS);
     const read = readInputs(parsed.paths, { cwd: io.cwd, frontEnds: capture.frontEnds });
     const documents = parsed.sources.length > 0 ? await withSources(read.documents, capture.plans, parsed.sources, io.cwd ?? process.cwd()) : read.documents;
 
     const rules = io.rules ?? ALL_RULES;
     const stacks = documents.map((d) => d.stack);
-    const model = buildModel(documents);
-    const ran = runRules(model, rules, io.today ? { today: io.today } : {});
+    const checked = checkWithContext(documents, rules, io.today ? { today: io.today } : {}, read);
+    const { model, result: ran } = checked;
     const result = { ...ran, findings: withLocations(model, ran.findings) };
 
     // Said once, in every format, when plans were checked without --source and lost values.
@@ -239,6 +267,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         if (note) out += `note: ${note.message}\n`;
         break;
     }
+    out = withContext(parsed.format, out, checked);
     write(parsed.format === 'json' || parsed.format === 'sarif' ? escapeJsonControls(out) : out);
     return blocking(result.findings, parsed.strict).length > 0 ? 1 : 0;
   } catch (e) {
