@@ -64,12 +64,13 @@ export function containerRows(model: CustodyModel): ContainerRow[] {
 }
 
 /**
- * When a drill runs next, by the given clock: computed from its cron schedule and time zone,
- * so a report says it even when the construct was given no `now`. A `rate`/`at` schedule or
- * an unknown zone cannot be computed; then the manifest's own `nextRun`, if any, stands.
+ * When a drill runs next. The manifest's `nextRun` stands when the construct was given a
+ * `now` (pinned on purpose, for a deterministic manifest and runbook); otherwise it is
+ * computed from the drill's cron schedule and time zone by the given clock, so a report says
+ * it without `now`. A `rate`/`at` schedule or an unknown zone cannot be computed: null.
  */
 export function drillNextRun(d: ManifestDrill, now: Date): string | null {
+  if (d.nextRun !== undefined) return d.nextRun;
   const tz = d.timezone ?? 'UTC';
-  const computed = d.schedule && isTimeZone(tz) ? nextCronRun(d.schedule, tz, now) : undefined;
-  return computed ?? d.nextRun ?? null;
+  return (d.schedule && isTimeZone(tz) ? nextCronRun(d.schedule, tz, now) : undefined) ?? null;
 }

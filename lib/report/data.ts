@@ -225,7 +225,7 @@ export interface DrillRow {
   readonly dockerProvider: string | null;
   readonly alarm: boolean | null;
   readonly log: boolean | null;
-  /** Next run by the report's clock (or as the manifest recorded it when the schedule cannot be read). */
+  /** Next run: as the manifest recorded it when the construct was given `now`, else by the report's clock. */
   readonly nextRun: string | null;
   /** Day of the last passing drill the construct was told of (`lastPassedOn`), or null. */
   readonly lastPassedOn: string | null;
