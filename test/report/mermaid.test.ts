@@ -21,7 +21,9 @@ interface Mermaid {
 let mermaid: Mermaid;
 beforeAll(async () => {
   // Mermaid's parser needs a DOM in Node (it sanitizes labels with DOMPurify).
-  const { JSDOM } = await import('jsdom');
+  // jsdom ships no types (and @types/jsdom is not installed): a computed specifier keeps tsc out of it.
+  const jsdom = 'jsdom';
+  const { JSDOM } = (await import(jsdom)) as { JSDOM: new (html: string) => { window: { document: unknown } } };
   const dom = new JSDOM('<!doctype html><html><body></body></html>');
   const g = globalThis as unknown as Record<string, unknown>;
   g.window = dom.window;
