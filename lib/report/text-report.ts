@@ -270,23 +270,14 @@ export function renderTextReport(input: ReportData, options: TextReportOptions =
 
   heading('Suppressions');
   if (data.suppressions.length === 0) para('No suppressions.');
-  else {
-    out.push(
-      ...textTable(
-        ['Rule', 'Stack', 'Owner', 'Expires', 'Used', 'Status', 'Scope', 'Reason'],
-        data.suppressions.map((s) => [
-          e(s.id),
-          e(s.stack),
-          e(s.owner ?? ''),
-          e(s.expires ?? ''),
-          String(s.used),
-          s.valid ? (s.used > 0 ? 'in use' : 'unused') : 'invalid',
-          s.scope === '' ? '(whole stack)' : e(s.scope),
-          e(s.valid ? s.reason : `${s.reason} (${s.problem ?? 'invalid'})`),
-        ]),
-        width,
-      ),
+  for (const x of data.suppressions) {
+    const status = x.valid ? (x.used > 0 ? `in use (${plural(x.used, 'finding')})` : 'unused') : `invalid: ${x.problem ?? 'invalid'}`;
+    para(
+      `${x.id} (stack ${x.stack}, ${x.scope === '' ? 'whole stack' : `scope ${x.scope}`}): owner ${x.owner ?? 'none'}, expires ${x.expires ?? 'never'}; ${status}`,
+      '  ',
+      '    ',
     );
+    para(`reason: ${x.reason}`, '    ', '      ');
   }
 
   if (data.unknowns.length > 0) {
