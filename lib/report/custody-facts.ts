@@ -5,7 +5,7 @@
  */
 import { qualify } from '../model/context';
 import { hotCopiesMountedBy, keyCarriers } from '../model/views/carriers';
-import type { CustodyModel, ManifestDrill, Store } from '../model/types';
+import type { CustodyModel, ManifestDrill, Store, TfResource } from '../model/types';
 import { isTimeZone, nextCronRun } from '../policy/schedule';
 import type { ContainerRow, HardeningColumn } from './data';
 
@@ -23,6 +23,26 @@ function isTrue(v: unknown): boolean {
   return v === true || v === 'true';
 }
 
+const policyIndex = new WeakMap<CustodyModel, Map<string, TfResource[]>>();
+
+/** Secret policies by the secret they name, read once per model (a scan per store is quadratic). */
+function secretPolicies(model: CustodyModel): Map<string, TfResource[]> {
+  let idx = policyIndex.get(model);
+  if (idx) return idx;
+  idx = new Map();
+  for (const r of model.resources) {
+    if (r.type !== 'aws_secretsmanager_secret_policy') continue;
+    for (const ref of model.referencesOf(r.stack, r.values.secret_arn)) {
+      const k = `${ref.stack}\u0000${ref.address}`;
+      const list = idx.get(k);
+      if (list) list.push(r);
+      else idx.set(k, [r]);
+    }
+  }
+  policyIndex.set(model, idx);
+  return idx;
+}
+
 /**
  * Secrets Manager and SSM keep every version and answer over TLS only, and have no Object
  * Lock, object ownership or per-writer delete deny: their table cells say so instead of `?`.
@@ -34,9 +54,7 @@ export function kindHardening(model: CustodyModel, s: Store): KindHardening {
     return { builtIn: ['versioning', 'tlsOnly'], notApplicable: ['objectLock', 'publicAccessBlock', 'ownerEnforced', 'denyDeleteToWriters'] };
   }
   if (s.kind !== 'secretsmanager') return NONE;
-  const policies = model.resources.filter(
-    (r) => r.type === 'aws_secretsmanager_secret_policy' && model.referencesOf(r.stack, r.values.secret_arn).some((ref) => ref.stack === s.stack && ref.address === s.address),
-  );
+  const policies = secretPolicies(model).get(`${s.stack}\u0000${s.address}`) ?? [];
   const base: HardeningColumn[] = ['objectLock', 'ownerEnforced', 'denyDeleteToWriters'];
   if (policies.length === 0) return { builtIn: ['versioning', 'tlsOnly'], notApplicable: [...base, 'publicAccessBlock'] };
   return { builtIn: ['versioning', 'tlsOnly'], notApplicable: base, publicAccessBlock: policies.every((p) => isTrue(p.values.block_public_policy)) };

@@ -98,7 +98,8 @@ export function custodyDiagram(data: ReportData): CustodyDiagram {
 
   // Node ids are positional (s0, p0): names may hold any character, ids may not.
   const storeId = new Map(data.access.stores.map((s, i) => [s, `s${i}`]));
-  const rows = data.access.rows.filter((r) => edges.some((e) => e.principal === r.principal));
+  const drawn = new Set(edges.map((e) => e.principal));
+  const rows = data.access.rows.filter((r) => drawn.has(r.principal));
   const principalId = new Map(rows.map((r, i) => [r.principal, `p${i}`]));
 
   // Groups: side → account → nodes. A crossing principal sits outside both sides.
