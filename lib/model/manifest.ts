@@ -148,6 +148,7 @@ function readDrill(v: unknown): ManifestDrill | undefined {
     alarm: typeof o.alarm === 'boolean' ? o.alarm : undefined,
     log: typeof o.log === 'boolean' ? o.log : undefined,
     nextRun: str(o.nextRun),
+    lastPassedOn: str(o.lastPassedOn),
   };
 }
 

@@ -88,7 +88,9 @@ function isTlsDeny(s: PolicyStatement): boolean {
 export function readStoreSettings(ctx: ModelContext, r: TfResource): StoreSettings {
   const companions: Record<string, string> = {};
   if (r.type !== 'aws_s3_bucket') {
-    const kms = r.values.kms_key_id !== undefined ? kmsKeyId(ctx, r.stack, r.values.kms_key_id) : undefined;
+    // An SSM parameter names its KMS key `key_id`; a secret, `kms_key_id`.
+    const kmsValue = r.type === 'aws_ssm_parameter' ? r.values.key_id : r.values.kms_key_id;
+    const kms = kmsValue !== undefined ? kmsKeyId(ctx, r.stack, kmsValue) : undefined;
     return { sseKms: kms !== undefined, kmsKey: kms, companions };
   }
   const first = (type: string) => {

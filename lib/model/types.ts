@@ -220,6 +220,8 @@ export interface ManifestDrill {
   readonly alarm?: boolean;
   readonly log?: boolean;
   readonly nextRun?: string;
+  /** Day (`YYYY-MM-DD`) of the last passing drill the construct was told of. */
+  readonly lastPassedOn?: string;
 }
 
 export interface ManifestSuppression {

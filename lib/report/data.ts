@@ -21,6 +21,8 @@ export interface ReportData {
   /** Principal × store matrix derived from `grants`. */
   readonly access: AccessMatrix;
   readonly drills: readonly DrillRow[];
+  /** Containers that run with a key (mount its hot copy, or are labelled with it), sorted. */
+  readonly containers: readonly ContainerRow[];
   readonly findings: readonly FindingRow[];
   readonly suppressions: readonly SuppressionRow[];
   /** Facts the model could not decide (e.g. a bucket name only known after apply). */
@@ -41,6 +43,7 @@ export interface ReportSummary {
   readonly stores: number;
   readonly principals: number;
   readonly drills: number;
+  readonly containers: number;
   readonly suppressions: number;
 }
 
@@ -72,6 +75,12 @@ export interface CopyRow {
   readonly date: string | null;
   /** `keygen` when keygen recorded the copy, `fingerprint` when one is declared with it, else null. */
   readonly evidence: 'keygen' | 'fingerprint' | null;
+  /**
+   * Whether the 3-2-1 count counts this row. A copy of another generation, or a second row for
+   * a place already counted (the same medium and location), is listed but not counted, so the
+   * counted rows are exactly `threeTwoOne.copies`.
+   */
+  readonly counted: boolean;
 }
 
 /** One generation of a key, as its manifest declares it. */
@@ -114,7 +123,14 @@ export interface StoreHardening {
   readonly currentExpirationDays: number | null;
   readonly noncurrentExpirationDays: number | null;
   readonly denyDeleteToWriters: boolean | null;
+  /** Columns the store's kind provides by itself (Secrets Manager and SSM keep versions and take TLS only). */
+  readonly builtIn: readonly HardeningColumn[];
+  /** Columns that do not exist for the store's kind (a secret has no Object Lock), shown as `n/a`, never `?`. */
+  readonly notApplicable: readonly HardeningColumn[];
 }
+
+/** The hardening columns of the stores table whose meaning depends on the store's kind. */
+export type HardeningColumn = 'versioning' | 'objectLock' | 'publicAccessBlock' | 'tlsOnly' | 'ownerEnforced' | 'expiry' | 'denyDeleteToWriters';
 
 export interface StoreRow {
   /** Stack-qualified address when several stacks; the matrix columns use it. */
@@ -142,6 +158,16 @@ export interface PrincipalRow {
   readonly account: string;
 }
 
+/**
+ * Why a grant is in the report, the same four sources KC011 weighs:
+ * - `policy`: the principal's policies and the store's policies allow it today;
+ * - `key-admin`: the store's KMS key policy (or a grant) makes it an administrator of the key;
+ * - `exempt`: the store's policy singles out a principal whose own policies are not in the
+ *   configuration (a deployer named by ARN, exempt from the deny-all): it has what they allow;
+ * - `blocked`: an identity policy names the store, and the store's policy or the account boundary blocks it today.
+ */
+export type GrantBasis = 'policy' | 'key-admin' | 'exempt' | 'blocked';
+
 export interface GrantRow {
   readonly principal: string;
   readonly principalStack: string;
@@ -149,6 +175,7 @@ export interface GrantRow {
   readonly storeStack: string;
   readonly access: Access;
   readonly via: string;
+  readonly basis: GrantBasis;
 }
 
 export interface AccessMatrix {
@@ -157,6 +184,8 @@ export interface AccessMatrix {
   readonly rows: readonly AccessRow[];
   /** Principals in scope that reach no store (left out of `rows`). */
   readonly omittedPrincipals: number;
+  /** Their refs, sorted: a reviewer sees who they are, not only how many. */
+  readonly unreached: readonly string[];
   /** What the letters in the cells mean. */
   readonly legend: Readonly<Record<string, Access>>;
 }
@@ -167,6 +196,20 @@ export interface AccessRow {
   readonly role: CustodyRole | null;
   /** store ref → letters, e.g. `rwk`; stores the principal cannot touch are absent. */
   readonly cells: Readonly<Record<string, string>>;
+  /** store ref → the letters of `cells` that hold only through an `exempt` grant (what its own, unseen policies allow). */
+  readonly exempt?: Readonly<Record<string, string>>;
+  /** store ref → letters an identity policy names but the store blocks today (`blocked` grants); not in `cells`. */
+  readonly blocked?: Readonly<Record<string, string>>;
+  /** Account of the principal (`acct:111111111111`, or how it is known). */
+  readonly account?: string;
+}
+
+/** One matrix cell as the renderers print it: `rk`, `rwda*` (exempt), `[r]` (blocked only), `rk [w]`. */
+export function accessCell(row: AccessRow, store: string): string {
+  const letters = row.cells[store] ?? '';
+  const mark = row.exempt?.[store] ? '*' : '';
+  const blocked = row.blocked?.[store] ? `[${row.blocked[store]}]` : '';
+  return [letters + mark, blocked].filter((x) => x !== '').join(' ');
 }
 
 export interface DrillRow {
@@ -182,7 +225,27 @@ export interface DrillRow {
   readonly dockerProvider: string | null;
   readonly alarm: boolean | null;
   readonly log: boolean | null;
+  /** Next run: as the manifest recorded it when the construct was given `now`, else by the report's clock. */
   readonly nextRun: string | null;
+  /** Day of the last passing drill the construct was told of (`lastPassedOn`), or null. */
+  readonly lastPassedOn: string | null;
+}
+
+/** A container that runs with a key: the app, or a recovery drill's container. */
+export interface ContainerRow {
+  /** Stack-qualified address when several stacks. */
+  readonly ref: string;
+  readonly stack: string;
+  readonly address: string;
+  readonly kind: string;
+  readonly image: string | null;
+  readonly key: string;
+  /** A recovery drill's container (`custody:role=drill`), which runs with a restored copy. */
+  readonly drill: boolean;
+  /** The mount that brings the key in (`/etc/zitadel/masterkey -> /run/secrets/masterkey (read-only)`), when one does. */
+  readonly mount: string | null;
+  /** Why the container is taken to carry the key (a label, a mount of the hot copy). */
+  readonly reasons: readonly string[];
 }
 
 export interface FindingRow {

@@ -1,5 +1,6 @@
-import type { ReportData, StoreHardening } from './data';
+import { accessCell, type HardeningColumn, type ReportData, type StoreHardening } from './data';
 import { escapeControlsKeepNewlines } from './escape';
+import { renderDiagramSection } from './mermaid';
 
 export interface MarkdownOptions {
   /** Title of the report; default `Key custody report`, with the stack name when there is one stack. */
@@ -67,6 +68,19 @@ function days(v: number | null): string {
   return v === null ? 'never' : `${v} d`;
 }
 
+/** A hardening cell: `n/a` where the store's kind has no such setting, `built in` where the kind always has it. */
+export function hardeningCell(h: StoreHardening, column: HardeningColumn, value: () => string): string {
+  if (h.notApplicable?.includes(column)) return 'n/a';
+  if (h.builtIn?.includes(column)) return 'built in';
+  return value();
+}
+
+/** Principals named in a sentence: the first `max`, then how many more. */
+export function nameList(names: readonly string[], span: (s: string) => string, max = 20): string {
+  const shown = names.slice(0, max).map(span).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
 function objectLock(h: StoreHardening): string {
   if (h.objectLock === null) return '?';
   if (!h.objectLock.enabled) return 'no';
@@ -88,9 +102,10 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
   out.push(
     `**${verdict}**: ${summaryLine(data.summary)}` +
       (data.stacks.length > 0 ? ` (${data.stacks.map((s) => codeCell(s)).join(', ')})` : '') +
-      `; ${plural(data.summary.keys, 'key')}, ${plural(data.summary.stores, 'store')}, ${plural(data.summary.drills, 'drill')}.`,
+      `; ${plural(data.summary.keys, 'key')}, ${plural(data.summary.stores, 'store')}, ${plural(data.summary.drills, 'drill')}, ${plural(data.summary.containers ?? 0, 'container')} with a key.`,
     '',
   );
+  out.push(...renderDiagramSection(data, (s) => codeCell(s)));
 
   // Key inventory.
   out.push('## Key inventory', '');
@@ -154,7 +169,7 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
               codeCell(c.location),
               yn(c.offsite),
               cell(c.custodian),
-              c.generation === null ? '' : String(c.generation),
+              [c.generation === null ? '' : String(c.generation), c.counted === false ? '(not counted)' : ''].filter((x) => x).join(' '),
               c.fingerprint === null ? (c.medium === 's3' ? 'none (no recorded upload)' : 'none (no evidence)') : `${codeCell(c.fingerprint)}${c.evidence === 'keygen' ? ' (keygen)' : ''}`,
               cell(c.date),
               codeCell(c.address),
@@ -163,7 +178,33 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
           '',
         );
       }
+      const uncounted = k.copies.filter((c) => c.counted === false).length;
+      if (uncounted > 0) {
+        out.push(
+          `${plural(k.threeTwoOne.copies, 'copy', 'copies')} count for 3-2-1; the ${uncounted === 1 ? 'row' : `${uncounted} rows`} marked "(not counted)" ${uncounted === 1 ? 'belongs' : 'belong'} to another generation or ${uncounted === 1 ? 'repeats' : 'repeat'} a place already counted.`,
+          '',
+        );
+      }
     }
+  }
+
+  // Containers that run with a key.
+  if ((data.containers ?? []).length > 0) {
+    out.push('## Containers with a key', '');
+    out.push(
+      table(
+        ['Container', 'Stack', 'Key', 'Use', 'Key mount', 'Why'],
+        data.containers.map((c) => [
+          codeCell(c.address),
+          codeCell(c.stack),
+          codeCell(c.key),
+          c.drill ? 'recovery drill' : 'app',
+          codeCell(c.mount),
+          cell(c.reasons.join('; ')),
+        ]),
+      ),
+      '',
+    );
   }
 
   // Stores.
@@ -181,15 +222,15 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
           codeCell(s.stack),
           codeCell(s.address) + (s.adopted ? ' (adopted)' : ''),
           codeCell(s.key),
-          yn(s.hardening.versioning),
-          objectLock(s.hardening),
-          yn(s.hardening.publicAccessBlock),
-          yn(s.hardening.tlsOnly),
+          hardeningCell(s.hardening, 'versioning', () => yn(s.hardening.versioning)),
+          hardeningCell(s.hardening, 'objectLock', () => objectLock(s.hardening)),
+          hardeningCell(s.hardening, 'publicAccessBlock', () => yn(s.hardening.publicAccessBlock)),
+          hardeningCell(s.hardening, 'tlsOnly', () => yn(s.hardening.tlsOnly)),
           yn(s.hardening.sseKms),
           codeCell(s.hardening.kmsKey),
-          yn(s.hardening.ownerEnforced),
-          `${days(s.hardening.currentExpirationDays)} / ${days(s.hardening.noncurrentExpirationDays)}`,
-          yn(s.hardening.denyDeleteToWriters),
+          hardeningCell(s.hardening, 'ownerEnforced', () => yn(s.hardening.ownerEnforced)),
+          hardeningCell(s.hardening, 'expiry', () => `${days(s.hardening.currentExpirationDays)} / ${days(s.hardening.noncurrentExpirationDays)}`),
+          hardeningCell(s.hardening, 'denyDeleteToWriters', () => yn(s.hardening.denyDeleteToWriters)),
         ]),
       ),
       '',
@@ -204,7 +245,13 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
   if (data.access.rows.length === 0) {
     out.push('No principal can reach a custody store.', '');
   } else {
-    out.push(`Letters: ${legend}. Empty: no access.`, '');
+    const marks = [
+      data.access.rows.some((r) => Object.keys(r.exempt ?? {}).length > 0)
+        ? '`*`: the store\'s policy exempts the principal from its deny, and its own policies are not in the configuration, so it has whatever they allow'
+        : null,
+      data.access.rows.some((r) => Object.keys(r.blocked ?? {}).length > 0) ? '`[r]`: an identity policy asks for it and the store blocks it today' : null,
+    ].filter((m): m is string => m !== null);
+    out.push(`Letters: ${legend}. Empty: no access.${marks.length > 0 ? ` ${marks.join('; ')}.` : ''}`, '');
     const groups = matrixGroups(data);
     for (const g of groups) {
       if (groups.length > 1) out.push(`### Access to the stores of ${g.key === null ? 'no key' : `key ${codeCell(g.key)}`}`, '');
@@ -215,21 +262,28 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
           ? 'No principal reaches these stores.'
           : table(
               ['Principal', 'Kind', 'Role', ...g.stores.map((s) => codeCell(s))],
-              rows.map((r) => [codeCell(r.principal), cell(r.kind), cell(r.role), ...g.stores.map((s) => cell(r.cells[s]))]),
+              rows.map((r) => [codeCell(r.principal), cell(r.kind), cell(r.role), ...g.stores.map((s) => cell(accessCell(r, s)))]),
             ),
         '',
       );
     }
   }
   if (data.access.omittedPrincipals > 0) {
-    out.push(`${plural(data.access.omittedPrincipals, 'principal')} that ${data.access.omittedPrincipals === 1 ? 'reaches' : 'reach'} no custody store ${data.access.omittedPrincipals === 1 ? 'is' : 'are'} not shown.`, '');
+    const names = data.access.unreached ?? [];
+    const n = data.access.omittedPrincipals;
+    out.push(
+      names.length > 0
+        ? `${plural(n, 'principal')} ${n === 1 ? 'reaches' : 'reach'} no custody store: ${nameList(names, (s) => codeCell(s))}.`
+        : `${plural(n, 'principal')} that ${n === 1 ? 'reaches' : 'reach'} no custody store ${n === 1 ? 'is' : 'are'} not shown.`,
+      '',
+    );
   }
   if (data.grants.length > 0) {
     out.push('### How access is granted', '');
     out.push(
       table(
-        ['Principal', 'Store', 'Access', 'Via'],
-        data.grants.map((g) => [codeCell(g.principal), codeCell(g.store), cell(g.access), cell(g.via)]),
+        ['Principal', 'Store', 'Access', 'Basis', 'Via'],
+        data.grants.map((g) => [codeCell(g.principal), codeCell(g.store), cell(g.access), cell(g.basis ?? 'policy'), cell(g.via)]),
       ),
       '',
     );
@@ -242,7 +296,7 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
   } else {
     out.push(
       table(
-        ['Drill', 'Key', 'Stack', 'Schedule', 'Every', 'Restores backups aged', 'Key source', 'Alarm', 'Log', 'Next run'],
+        ['Drill', 'Key', 'Stack', 'Schedule', 'Every', 'Restores backups aged', 'Key source', 'Alarm', 'Log', 'Last passed', 'Next run'],
         data.drills.map((d) => [
           codeCell(d.id),
           codeCell(d.key),
@@ -253,6 +307,7 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
           codeCell(d.keySource),
           yn(d.alarm),
           yn(d.log),
+          d.lastPassedOn ? cell(d.lastPassedOn) : 'none recorded',
           cell(d.nextRun),
         ]),
       ),

@@ -1,8 +1,9 @@
 import { qualify } from '../model/context';
-import { ACCESS_LEVELS, type Access, type CustodyModel, type Finding } from '../model/types';
-import { currentCopies, type Tally } from '../model/views/copies';
+import { ACCESS_LEVELS, type Access, type CustodyModel, type Finding, type Grant, type Store } from '../model/types';
+import { currentCopies, locationKey, type Tally } from '../model/views/copies';
 import { fingerprintPrefix } from '../policy/fingerprint';
 import type { CheckResult } from '../rules/engine';
+import { containerRows, drillNextRun, kindHardening } from './custody-facts';
 import {
   countFindings,
   type AccessMatrix,
@@ -11,6 +12,7 @@ import {
   type DrillRow,
   type FindingRow,
   type GenerationRow,
+  type GrantBasis,
   type GrantRow,
   type KeyInventory,
   type PrincipalRow,
@@ -31,6 +33,7 @@ export const ACCESS_LETTERS: Readonly<Record<Access, string>> = {
 };
 
 const SEP = '\u0000';
+const BASES: readonly GrantBasis[] = ['policy', 'key-admin', 'exempt', 'blocked'];
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -93,43 +96,91 @@ export function threeTwoOne(t: Tally): ThreeTwoOne {
   return { copies: copies.length, media, offsite, threeCopies, twoMedia, oneOffsite, holds: threeCopies && twoMedia && oneOffsite };
 }
 
-/** Build the access matrix of a set of grants; `principals` are those in scope (for the omitted count). */
-export function accessMatrix(grants: readonly GrantRow[], principals: readonly PrincipalRow[], extraStores: readonly string[] = []): AccessMatrix {
-  const cells = new Map<string, Map<string, Set<Access>>>();
-  const storeStacks = new Map<string, string>();
-  for (const g of grants) {
-    storeStacks.set(g.store, g.storeStack);
-    let row = cells.get(g.principal);
-    if (!row) cells.set(g.principal, (row = new Map()));
-    let set = row.get(g.store);
-    if (!set) row.set(g.store, (set = new Set()));
-    set.add(g.access);
+type Cells = Map<string, Map<string, Set<Access>>>;
+
+function addCell(cells: Cells, principal: string, store: string, access: Access): void {
+  let row = cells.get(principal);
+  if (!row) cells.set(principal, (row = new Map()));
+  let set = row.get(store);
+  if (!set) row.set(store, (set = new Set()));
+  set.add(access);
+}
+
+function lettersOf(cells: Cells, principal: string, except?: Cells): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [store, set] of [...(cells.get(principal) ?? new Map<string, Set<Access>>())].sort((a, b) => cmp(a[0], b[0]))) {
+    const have = except?.get(principal)?.get(store);
+    const letters = accessLetters([...set].filter((a) => !have?.has(a)));
+    if (letters !== '') out[store] = letters;
   }
-  const principalByRef = new Map(principals.map((p) => [p.ref, p]));
-  const rows: AccessRow[] = [...cells.keys()].sort(cmp).map((ref) => {
-    const p = principalByRef.get(ref);
-    const out: Record<string, string> = {};
-    for (const [store, set] of [...(cells.get(ref) ?? new Map<string, Set<Access>>())].sort((a, b) => cmp(a[0], b[0]))) {
-      out[store] = accessLetters(set);
-    }
-    return { principal: ref, kind: p?.kind ?? 'unknown', role: p?.role ?? null, cells: out };
-  });
-  const stores = [...new Set([...storeStacks.keys(), ...extraStores])].sort(cmp);
-  const omittedPrincipals = principals.filter((p) => !cells.has(p.ref)).length;
-  const legend: Record<string, Access> = {};
-  for (const a of ACCESS_LEVELS) legend[ACCESS_LETTERS[a]] = a;
-  return { stores, rows, omittedPrincipals, legend };
+  return out;
 }
 
 /**
- * Derive the report data from a model and the engine's result. Pure: no I/O, no clock.
+ * Build the access matrix of a set of grants; `principals` are those in scope (for the
+ * principals that reach nothing). A cell holds what the principal can do today (`policy`,
+ * `key-admin` and `exempt` grants, as KC011 counts them); `exempt` marks the letters only an
+ * exemption gives, `blocked` what an identity policy asks for and the store refuses.
  */
-export function summarizeModel(model: CustodyModel, result: CheckResult): ReportData {
+export function accessMatrix(grants: readonly GrantRow[], principals: readonly PrincipalRow[], extraStores: readonly string[] = []): AccessMatrix {
+  const reach: Cells = new Map();
+  const sure: Cells = new Map();
+  const exempt: Cells = new Map();
+  const blocked: Cells = new Map();
+  const storeStacks = new Map<string, string>();
+  for (const g of grants) {
+    storeStacks.set(g.store, g.storeStack);
+    const basis = g.basis ?? 'policy';
+    if (basis === 'blocked') {
+      addCell(blocked, g.principal, g.store, g.access);
+      continue;
+    }
+    addCell(reach, g.principal, g.store, g.access);
+    addCell(basis === 'exempt' ? exempt : sure, g.principal, g.store, g.access);
+  }
+  const principalByRef = new Map(principals.map((p) => [p.ref, p]));
+  const refs = [...new Set([...reach.keys(), ...blocked.keys()])].sort(cmp);
+  const rows: AccessRow[] = refs.map((ref) => {
+    const p = principalByRef.get(ref);
+    return {
+      principal: ref,
+      kind: p?.kind ?? 'unknown',
+      role: p?.role ?? null,
+      cells: lettersOf(reach, ref),
+      exempt: lettersOf(exempt, ref, sure),
+      blocked: lettersOf(blocked, ref, reach),
+      account: p?.account ?? 'unknown',
+    };
+  });
+  const stores = [...new Set([...storeStacks.keys(), ...extraStores])].sort(cmp);
+  const unreached = principals.filter((p) => !reach.has(p.ref) && !blocked.has(p.ref)).map((p) => p.ref).sort(cmp);
+  const legend: Record<string, Access> = {};
+  for (const a of ACCESS_LEVELS) legend[ACCESS_LETTERS[a]] = a;
+  return { stores, rows, omittedPrincipals: unreached.length, unreached, legend };
+}
+
+/** Options of {@link summarizeModel}. */
+export interface SummarizeOptions {
+  /**
+   * The clock the drills' next run is computed from.
+   * @default - now
+   */
+  readonly now?: Date;
+}
+
+/**
+ * Derive the report data from a model and the engine's result. No I/O; the clock is read only
+ * for the drills' next run (`options.now`, injectable for tests).
+ */
+export function summarizeModel(model: CustodyModel, result: CheckResult, options: SummarizeOptions = {}): ReportData {
+  const now = options.now ?? new Date();
   const multi = model.multiStack;
   const stacks = [...new Set([...model.documents.map((d) => d.stack), ...model.resources.map((r) => r.stack)])].sort(cmp);
 
-  const stores: StoreRow[] = model.stores
-    .map((s): StoreRow => ({
+  const storeRow = (s: Store): StoreRow => {
+    const kind = kindHardening(model, s);
+    const builtIn = (c: 'versioning' | 'tlsOnly', v: boolean | undefined): boolean | null => (kind.builtIn.includes(c) ? true : nul(v));
+    return {
       ref: qualify(multi, s.stack, s.address),
       role: s.role,
       kind: s.kind,
@@ -141,21 +192,24 @@ export function summarizeModel(model: CustodyModel, result: CheckResult): Report
       adopted: s.adopted,
       account: s.account,
       hardening: {
-        versioning: nul(s.settings.versioning),
+        versioning: builtIn('versioning', s.settings.versioning),
         objectLock: s.settings.objectLock
           ? { enabled: s.settings.objectLock.enabled, mode: nul(s.settings.objectLock.mode), days: nul(s.settings.objectLock.days) }
           : null,
-        publicAccessBlock: nul(s.settings.publicAccessBlock),
-        tlsOnly: nul(s.settings.tlsOnly),
+        publicAccessBlock: kind.publicAccessBlock ?? nul(s.settings.publicAccessBlock),
+        tlsOnly: builtIn('tlsOnly', s.settings.tlsOnly),
         sseKms: nul(s.settings.sseKms),
         kmsKey: s.settings.kmsKey !== undefined ? displayId(multi, s.settings.kmsKey) : null,
         ownerEnforced: nul(s.settings.ownerEnforced),
         currentExpirationDays: nul(s.settings.currentExpirationDays),
         noncurrentExpirationDays: nul(s.settings.noncurrentExpirationDays),
         denyDeleteToWriters: nul(s.settings.denyDeleteToWriters),
+        builtIn: kind.builtIn,
+        notApplicable: kind.notApplicable,
       },
-    }))
-    .sort(byKeys((s) => s.stack, (s) => s.address));
+    };
+  };
+  const stores: StoreRow[] = model.stores.map(storeRow).sort(byKeys((s) => s.stack, (s) => s.address));
 
   const principals: PrincipalRow[] = model.principals
     .map((p): PrincipalRow => ({
@@ -181,13 +235,34 @@ export function summarizeModel(model: CustodyModel, result: CheckResult): Report
     const i = id.indexOf(SEP);
     return { ref: displayId(multi, id), stack: i < 0 ? '' : id.slice(0, i) };
   };
-  const grants: GrantRow[] = model.grants
-    .map((g): GrantRow => {
-      const p = principalRef(g.principal);
-      const s = storeRef(g.store);
-      return { principal: p.ref, principalStack: p.stack, store: s.ref, storeStack: s.stack, access: g.access, via: g.via };
+  // The four sources KC011 weighs, so the matrix shows every reach the rule judges: what works
+  // today, KMS key administration, what a store's policy exempts a principal named only by ARN
+  // from (deployers, admins), and what an identity policy asks for while the store blocks it.
+  const keyAdmin: Grant[] = model.keyUses
+    .filter((u) => u.kind === 'admin')
+    .map((u) => ({ principal: u.principal, store: u.store, access: 'admin', via: `${u.via} (${u.actions.join(', ')})` }));
+  const sources: [readonly Grant[], GrantBasis][] = [
+    [model.grants, 'policy'],
+    [keyAdmin, 'key-admin'],
+    [model.unseenGrants, 'exempt'],
+    [model.blockedGrants, 'blocked'],
+  ];
+  const seenGrant = new Set<string>();
+  const grants: GrantRow[] = sources
+    .flatMap(([list, basis]) =>
+      list.map((g): GrantRow => {
+        const p = principalRef(g.principal);
+        const s = storeRef(g.store);
+        return { principal: p.ref, principalStack: p.stack, store: s.ref, storeStack: s.stack, access: g.access, via: g.via, basis };
+      }),
+    )
+    .filter((g) => {
+      const k = [g.principal, g.store, g.access, g.via, g.basis].join(SEP);
+      if (seenGrant.has(k)) return false;
+      seenGrant.add(k);
+      return true;
     })
-    .sort(byKeys((g) => g.principal, (g) => g.store, (g) => ACCESS_LEVELS.indexOf(g.access), (g) => g.via));
+    .sort(byKeys((g) => g.principal, (g) => g.store, (g) => ACCESS_LEVELS.indexOf(g.access), (g) => BASES.indexOf(g.basis), (g) => g.via));
 
   const drills: DrillRow[] = model.manifests
     .flatMap((m) =>
@@ -204,12 +279,14 @@ export function summarizeModel(model: CustodyModel, result: CheckResult): Report
         dockerProvider: nul(d.dockerProvider),
         alarm: nul(d.alarm),
         log: nul(d.log),
-        nextRun: nul(d.nextRun),
+        nextRun: drillNextRun(d, now),
+        lastPassedOn: nul(d.lastPassedOn),
       })),
     )
     .sort(byKeys((d) => d.stack, (d) => d.id, (d) => d.key));
 
   const keys = keyInventory(model, drills);
+  const containers = containerRows(model).sort(byKeys((c) => c.stack, (c) => c.address, (c) => c.key));
 
   const findings: FindingRow[] = result.findings.map(findingRow).sort(byKeys((f) => f.stack, (f) => f.ruleId, (f) => f.address, (f) => f.message));
 
@@ -232,7 +309,7 @@ export function summarizeModel(model: CustodyModel, result: CheckResult): Report
     .map((u) => ({ stack: u.stack, address: qualify(multi, u.stack, u.address), what: u.what }))
     .sort(byKeys((u) => u.stack, (u) => u.address, (u) => u.what));
 
-  return assemble({ stacks, keys, stores, principals, grants, drills, findings, suppressions, unknowns });
+  return assemble({ stacks, keys, stores, principals, grants, drills, containers, findings, suppressions, unknowns });
 }
 
 export function findingRow(f: Finding): FindingRow {
@@ -274,25 +351,24 @@ function keyInventory(model: CustodyModel, drills: readonly DrillRow[]): KeyInve
       const g = c.generation === undefined ? undefined : first.generations?.find((x) => x.generation === c.generation);
       return g?.fingerprint ?? first.fingerprint;
     };
-    const copies: CopyRow[] = (copiesById.get(id) ?? [])
-      .map((c): CopyRow => {
-        const store = c.store ? model.storeById(c.store) : undefined;
-        const fp = c.fingerprint ?? hotFp(c);
-        return {
-          kind: c.kind,
-          medium: c.medium,
-          location: c.location,
-          offsite: c.offsite,
-          custodian: nul(c.custodian),
-          generation: nul(c.generation),
-          stack: c.stack,
-          address: store ? qualify(multi, store.stack, store.address) : qualify(multi, c.stack, c.address),
-          fingerprint: fp ? fingerprintPrefix(fp) : null,
-          date: nul(c.date),
-          evidence: c.evidence ?? (fp ? 'fingerprint' : null),
-        };
-      })
-      .sort(byKeys((c) => c.generation ?? -1, (c) => c.kind, (c) => c.medium, (c) => c.location, (c) => c.address));
+    const listed: Omit<CopyRow, 'counted'>[] = (copiesById.get(id) ?? []).map((c) => {
+      const store = c.store ? model.storeById(c.store) : undefined;
+      const fp = c.fingerprint ?? hotFp(c);
+      return {
+        kind: c.kind,
+        medium: c.medium,
+        location: c.location,
+        offsite: c.offsite,
+        custodian: nul(c.custodian),
+        generation: nul(c.generation),
+        stack: c.stack,
+        address: store ? qualify(multi, store.stack, store.address) : qualify(multi, c.stack, c.address),
+        fingerprint: fp ? fingerprintPrefix(fp) : null,
+        date: nul(c.date),
+        evidence: c.evidence ?? (fp ? 'fingerprint' : null),
+      };
+    });
+    const copies = countedRows(listed, currentCopies(model, id), declared[0]?.m.stack ?? '', multi);
     const app = first?.app ?? appById.get(id) ?? null;
     const keyStacks = new Set<string>([...declared.map((d) => d.m.stack), ...copies.map((c) => c.stack)]);
     return {
@@ -322,8 +398,45 @@ function keyInventory(model: CustodyModel, drills: readonly DrillRow[]): KeyInve
   });
 }
 
+/**
+ * The copy rows of a key, each marked whether the 3-2-1 count counts it, so the counted rows
+ * are exactly the copies counted. A counted copy no row lists (the hot copy at the key's host
+ * path, a generation's own hot file or offsite object) gets a row of its own; a row of another
+ * generation, or a second row for a place already counted, stays listed but is not counted.
+ */
+function countedRows(listed: readonly Omit<CopyRow, 'counted'>[], current: ReturnType<typeof currentCopies>, manifestStack: string, multi: boolean): CopyRow[] {
+  const place = (c: { kind: string; medium: string; location: string }) => locationKey(c);
+  const open = new Map(current.copies.map((c) => [place(c), c]));
+  const rows: Omit<CopyRow, 'counted'>[] = [...listed];
+  const listedPlaces = new Set(listed.filter((c) => current.generation === undefined || c.generation === null || c.generation === current.generation).map(place));
+  for (const [k, c] of open) {
+    if (listedPlaces.has(k)) continue;
+    rows.push({
+      kind: c.kind,
+      medium: c.medium,
+      location: c.location,
+      offsite: c.offsite,
+      custodian: null,
+      generation: nul(c.generation),
+      stack: manifestStack,
+      address: qualify(multi, manifestStack, c.declaredAt),
+      fingerprint: c.fingerprint ? fingerprintPrefix(c.fingerprint) : null,
+      date: nul(c.date),
+      evidence: c.evidence ?? (c.fingerprint ? 'fingerprint' : null),
+    });
+  }
+  rows.sort(byKeys((c) => c.generation ?? -1, (c) => c.kind, (c) => c.medium, (c) => c.location, (c) => c.address));
+  return rows.map((c): CopyRow => {
+    const k = place(c);
+    const countable = current.generation === undefined || c.generation === null || c.generation === current.generation;
+    const counted = countable && open.has(k);
+    if (counted) open.delete(k);
+    return { ...c, counted };
+  });
+}
+
 function assemble(parts: Omit<ReportData, 'summary' | 'access'>): ReportData {
-  const { stacks, keys, stores, principals, grants, drills, findings, suppressions, unknowns } = parts;
+  const { stacks, keys, stores, principals, grants, drills, containers, findings, suppressions, unknowns } = parts;
   const counts = countFindings(findings);
   // Every store in scope is a column, reached or not; principals that reach nothing are counted, not shown.
   const access = accessMatrix(grants, principals, stores.map((s) => s.ref));
@@ -337,6 +450,7 @@ function assemble(parts: Omit<ReportData, 'summary' | 'access'>): ReportData {
       stores: stores.length,
       principals: principals.length,
       drills: drills.length,
+      containers: containers.length,
       suppressions: suppressions.length,
     },
     keys,
@@ -345,6 +459,7 @@ function assemble(parts: Omit<ReportData, 'summary' | 'access'>): ReportData {
     grants,
     access,
     drills,
+    containers,
     findings,
     suppressions,
     unknowns,
@@ -353,7 +468,8 @@ function assemble(parts: Omit<ReportData, 'summary' | 'access'>): ReportData {
 
 /**
  * The part of a report that belongs to one stack: its findings, stores, principals,
- * drills and suppressions, the keys declared or copied there, and every grant that touches
+ * drills, containers and suppressions, the keys declared or copied there or that its
+ * containers run with, and every grant that touches
  * one of its stores or principals (so the matrix shows outsiders who reach its stores and
  * stores elsewhere its principals reach).
  */
@@ -362,7 +478,8 @@ export function forStack(data: ReportData, stack: string): ReportData {
   const grants = data.grants.filter((g) => g.storeStack === stack || g.principalStack === stack);
   const inGrants = new Set(grants.map((g) => g.principal));
   const principals = data.principals.filter((p) => p.stack === stack || inGrants.has(p.ref));
-  const storeKeys = new Set(stores.map((s) => s.key));
+  const containers = data.containers.filter((c) => c.stack === stack);
+  const storeKeys = new Set<string | null>([...stores.map((s) => s.key), ...containers.map((c) => c.key)]);
   return assemble({
     stacks: data.stacks.filter((s) => s === stack),
     keys: data.keys.filter((k) => k.stacks.includes(stack) || storeKeys.has(k.id)),
@@ -370,6 +487,7 @@ export function forStack(data: ReportData, stack: string): ReportData {
     principals,
     grants,
     drills: data.drills.filter((d) => d.stack === stack),
+    containers,
     findings: data.findings.filter((f) => f.stack === stack),
     suppressions: data.suppressions.filter((s) => s.stack === stack),
     unknowns: data.unknowns.filter((u) => u.stack === stack),

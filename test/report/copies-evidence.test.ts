@@ -32,6 +32,7 @@ describe('copies in the report', () => {
     expect(rows).toEqual([
       ['offsite', null, null, null, null],
       ['cold', 2, 'kcfp1 0123456789ab', '2026-12-06', 'keygen'],
+      ['hot', 2, 'kcfp1 0123456789ab', null, 'fingerprint'],
     ]);
     const md = renderMarkdown(data);
     expect(md).toContain('| `kcfp1 0123456789ab` (keygen) | 2026-12-06 |');

@@ -25,7 +25,7 @@ describe('custody-report.md', () => {
   it('shows the access matrix with stores as columns and letters in cells', () => {
     expect(md).toContain('| Principal | Kind | Role | `db/aws_s3_bucket.db_backup` | `keys/aws_s3_bucket.hot` | `keys/aws_s3_bucket.key_backup` |');
     expect(md).toContain('| `db/aws_iam_user.ops` | user |  | r |  | rka |');
-    expect(md).toContain('2 principals that reach no custody store are not shown.');
+    expect(md).toContain('2 principals reach no custody store: `arn:aws:iam::999999999999:root`, `db/aws_iam_user.idle`.');
     expect(md).toContain('group ops → AdministratorAccess');
   });
 

@@ -17,7 +17,7 @@ describe('summarizeModel', () => {
     const zitadel = data.keys.find((k) => k.id === 'zitadel');
     // The declared hot file counts as a copy (as KC020 counts it) on top of the four listed.
     expect(zitadel?.threeTwoOne).toEqual({ copies: 5, media: 5, offsite: 2, threeCopies: true, twoMedia: true, oneOffsite: true, holds: true });
-    expect(zitadel?.copies.map((c) => c.kind)).toEqual(['backup', 'cold', 'hot', 'paper']);
+    expect(zitadel?.copies.map((c) => c.kind)).toEqual(['backup', 'cold', 'hot', 'hot', 'paper']);
     expect(zitadel?.copies.find((c) => c.kind === 'backup')?.address).toBe('keys/aws_s3_bucket.key_backup');
     expect(zitadel?.drills).toEqual(['zitadel-quarterly']);
     expect(zitadel?.hostPath).toBe('/etc/zitadel/masterkey');
@@ -31,7 +31,7 @@ describe('summarizeModel', () => {
     const kb = data.stores[2];
     expect(kb).toMatchObject({ role: 'key-backup', kind: 's3', name: 'acme-key_backup', stack: 'keys', key: 'zitadel' });
     expect(kb.hardening).toMatchObject({ versioning: true, objectLock: { enabled: true, mode: 'COMPLIANCE', days: 400 }, kmsKey: 'keys/aws_kms_key.kb' });
-    expect(data.stores[1].hardening.versioning).toBeNull();
+    expect(data.stores[1].hardening.versioning).toBe(true);
     expect(data.stores[0].hardening.currentExpirationDays).toBe(35);
   });
 

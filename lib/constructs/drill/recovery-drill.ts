@@ -182,6 +182,7 @@ export class RecoveryDrill extends Construct {
       alarm: p.alarm !== false,
       log,
       nextRun: this.nextRun,
+      lastPassedOn: p.lastPassedOn,
     });
 
     const runbook = runbookFacts(this, p, { readers, scratchEnv, alerting, prefix, log });

@@ -38,7 +38,8 @@ export function currentGeneration(k: ManifestKey | undefined, copyGenerations: r
   return copyGenerations.length > 0 ? Math.max(...copyGenerations) : undefined;
 }
 
-function locationKey(c: CountedCopy): string {
+/** Where a copy is, for counting each place once (for S3: the bucket). */
+export function locationKey(c: Pick<CountedCopy, 'kind' | 'medium' | 'location'>): string {
   let loc = c.location.trim().replace(/\/+$/, '');
   if (c.medium === 's3') loc = loc.replace(/^s3:\/\//, '').replace(/^arn:aws[\w-]*:s3:::/, '').split('/')[0];
   return `${c.medium}|${loc || c.kind}`;
