@@ -322,7 +322,7 @@ function threeTwoOneChanges(base: ReportData, head: ReportData): ThreeTwoOneChan
 }
 
 /** Drill fields compared; `nextRun` is left out, it moves with the date of the synth. */
-const DRILL_FIELDS = ['schedule', 'timezone', 'intervalDays', 'restoreAgeDays', 'keySource', 'dockerProvider', 'alarm', 'log'] as const;
+const DRILL_FIELDS = ['schedule', 'timezone', 'intervalDays', 'restoreAgeDays', 'keySource', 'dockerProvider', 'alarm', 'log', 'lastPassedOn'] as const;
 
 function drillChanges(base: ReportData, head: ReportData): DrillChange[] {
   const { pairs, removed, added } = pairUp(base.drills, head.drills, (d) => [d.stack, d.id, d.key].join(SEP), (d) => JSON.stringify(d));

@@ -18,6 +18,8 @@ const HARDENED: StoreRow['hardening'] = {
   currentExpirationDays: null,
   noncurrentExpirationDays: 400,
   denyDeleteToWriters: true,
+  builtIn: [],
+  notApplicable: [],
 };
 
 /** `stack/address` when the report has several stacks, as summarize.ts qualifies refs. */
@@ -32,7 +34,7 @@ function principalRow(multi: boolean, stack: string, address: string): Principal
 }
 
 function grant(multi: boolean, p: [string, string], s: [string, string], access: GrantRow['access'], via = 'identity policy'): GrantRow {
-  return { principal: q(multi, ...p), principalStack: p[0], store: q(multi, ...s), storeStack: s[0], access, via };
+  return { principal: q(multi, ...p), principalStack: p[0], store: q(multi, ...s), storeStack: s[0], access, via, basis: 'policy' };
 }
 
 function finding(o: Partial<FindingRow> & Pick<FindingRow, 'ruleId' | 'stack' | 'address'>): FindingRow {
@@ -40,7 +42,7 @@ function finding(o: Partial<FindingRow> & Pick<FindingRow, 'ruleId' | 'stack' | 
 }
 
 function copy(o: Partial<CopyRow> = {}): CopyRow {
-  return { kind: 'cold', medium: 'nas', location: 'nas01:/k.age', offsite: false, custodian: 'ops', generation: null, stack: 'host', address: 'terraform_data.custody_manifest', fingerprint: null, date: null, evidence: null, ...o };
+  return { kind: 'cold', medium: 'nas', location: 'nas01:/k.age', offsite: false, custodian: 'ops', generation: null, stack: 'host', address: 'terraform_data.custody_manifest', fingerprint: null, date: null, evidence: null, counted: true, ...o };
 }
 
 function keyRow(copies: CopyRow[]): KeyInventory {
@@ -74,6 +76,7 @@ function drill(o: Partial<DrillRow> = {}): DrillRow {
     alarm: true,
     log: true,
     nextRun: '2030-01-07',
+    lastPassedOn: null,
     ...o,
   };
 }
@@ -91,16 +94,17 @@ function report(parts: Partial<Omit<ReportData, 'summary' | 'access'>> & { multi
   const stacks = parts.stacks ?? ['db', 'keys'];
   return {
     stacks,
-    summary: { errors, warnings, suppressed: findings.filter((f) => f.suppressed).length, stacks: stacks.length, findings: findings.length, keys: 0, stores: 0, principals: 0, drills: 0, suppressions: 0 },
+    summary: { errors, warnings, suppressed: findings.filter((f) => f.suppressed).length, stacks: stacks.length, findings: findings.length, keys: 0, stores: 0, principals: 0, drills: 0, suppressions: 0, containers: 0 },
     keys: parts.keys ?? [],
     stores: parts.stores ?? [storeRow(multi, 'keys', 'aws_s3_bucket.k', 'key-backup'), storeRow(multi, 'db', 'aws_s3_bucket.d', 'db-backup')],
     principals: parts.principals ?? [principalRow(multi, 'db', 'aws_iam_role.writer'), principalRow(multi, 'keys', 'aws_iam_role.keywriter')],
     grants: parts.grants ?? [grant(multi, ['db', 'aws_iam_role.writer'], ['db', 'aws_s3_bucket.d'], 'write')],
-    access: { stores: [], rows: [], omittedPrincipals: 0, legend: {} },
+    access: { stores: [], rows: [], omittedPrincipals: 0, unreached: [], legend: {} },
     drills: parts.drills ?? [],
     findings,
     suppressions: parts.suppressions ?? [],
     unknowns: [],
+    containers: [],
   };
 }
 
@@ -281,6 +285,11 @@ describe('diffReports: copies, stores, drills, suppressions, stacks', () => {
       ['changed', 'quarterly', ['schedule: cron(0 10 ? 1,4,7,10 MON#1 *) → rate(180 days)']],
     ]);
     expect(diffReports(report({ drills: [drill()] }), report()).drills.map((x) => x.change)).toEqual(['removed']);
+  });
+
+  it('lists a drill whose recorded last pass changed (the evidence a reviewer asks for)', () => {
+    const d = diffReports(report({ drills: [drill()] }), report({ drills: [drill({ lastPassedOn: '2030-01-07' })] }));
+    expect(d.drills.map((x) => [x.change, x.fields])).toEqual([['changed', ['lastPassedOn: — → 2030-01-07']]]);
   });
 
   it('lists suppressions added and removed, and one whose expiry or owner changed', () => {
