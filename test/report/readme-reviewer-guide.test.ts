@@ -42,7 +42,8 @@ describe('README reviewer guide', () => {
     const diagram = /```mermaid\n([\s\S]*?)\n```/.exec(g)?.[1];
     expect(diagram).toBeDefined();
     expect(markdown.some((md) => md.includes(`\`\`\`mermaid\n${diagram}\n\`\`\``))).toBe(true);
-    const quoted = g.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2));
+    // Question 5 quotes `check --diff` output, checked in test/cli/readme-diff-excerpt.test.ts.
+    const quoted = g.slice(0, g.indexOf('**5. What changed?**')).split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2));
     for (const q of quoted) expect(markdown.some((md) => md.includes(`\n${q}\n`)), q).toBe(true);
   });
 });
