@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { redactKeyMaterial } from '../policy/key-material';
+import { escapeControls } from '../report/escape';
 import { ORIGINS_KEY, type GrantOriginJson, type OriginsJson } from '../model/load/origins';
 
 /**
@@ -146,7 +147,7 @@ function sourceLine(file: string, line: number): string | undefined {
     return undefined;
   }
   if (!text) return undefined;
-  const call = redactKeyMaterial(text.replace(/[\u0000-\u001f\u007f]/g, ' '));
+  const call = escapeControls(redactKeyMaterial(text));
   return call.length > 160 ? `${call.slice(0, 157)}...` : call;
 }
 

@@ -80,7 +80,7 @@ describe('synth-time enforcement (in process)', () => {
     const outdir = join(tmp, 'inproc-wrong-scope');
     const { app, stack } = violatingApp(outdir);
     const other = new Container(stack, 'other', { name: 'other', image: 'busybox' });
-    CustodySuppressions.add(other, [{ id: 'KC001', reason: 'this container never sees the key' }]);
+    CustodySuppressions.add(other, [{ id: 'KC001', reason: 'this container never sees the key', owner: 'ops', expires: new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10) }]);
     expect(() => app.synth()).toThrow(/KC001 docker_container\.zitadel/);
   });
 
@@ -99,7 +99,7 @@ describe('synth-time enforcement (in process)', () => {
   it('an expired suppression is an error and an unused one a warning', () => {
     const outdir = join(tmp, 'inproc-expired');
     const { app, container } = violatingApp(outdir);
-    CustodySuppressions.add(container, [{ id: 'KC001', reason: 'legacy host being migrated this quarter', expires: '2020-01-01' }]);
+    CustodySuppressions.add(container, [{ id: 'KC001', reason: 'legacy host being migrated this quarter', owner: 'ops', expires: '2020-01-01' }]);
     expect(() => app.synth()).toThrow(/KC090 .*expired on 2020-01-01/);
 
     const outdir2 = join(tmp, 'inproc-unused');
