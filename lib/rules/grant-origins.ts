@@ -25,13 +25,13 @@ function under(store: Store, g: GrantOrigin): boolean {
   return path !== undefined && (path === g.construct || path.startsWith(`${g.construct}/`));
 }
 
-/** The first grant origin that names `principal` on one of `stores`, with the store it is on. */
+/** The grant origin that names `principal` on the first of `stores` (in the caller's order) that has one. */
 export function grantOriginOf(model: CustodyModel, principal: Principal, stores: readonly Store[]): { grant: GrantOrigin; store: Store } | undefined {
-  for (const d of model.documents) {
-    for (const g of d.grantOrigins ?? []) {
-      const store = stores.find((s) => under(s, g));
-      if (store && names(model, g, principal)) return { grant: g, store };
-    }
+  const grants = model.documents.flatMap((d) => d.grantOrigins ?? []);
+  if (grants.length === 0) return undefined;
+  for (const store of stores) {
+    const grant = grants.find((g) => under(store, g) && names(model, g, principal));
+    if (grant) return { grant, store };
   }
   return undefined;
 }
