@@ -346,3 +346,13 @@ export function unsuppressibleRule(scope: IConstruct, id: string, rule: { readon
     `${id} (${rule.title}) cannot be suppressed: it guards against losing or leaking the key outright. Fix the finding instead: ${rule.fix}`,
   );
 }
+
+/** A suppression of an error-severity rule without someone who answers for it and a date to look again. */
+export function suppressionWithoutOwner(scope: IConstruct, id: string, lacking: string): Error {
+  return constructError(
+    scope,
+    'CustodySuppressions',
+    `the suppression of ${id}, an error-severity rule, has ${lacking}; give { id: "${id}", reason, owner: "<team or person>", expires: "YYYY-MM-DD" } with an expiry at most a year ahead`,
+    [id],
+  );
+}

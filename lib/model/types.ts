@@ -5,6 +5,7 @@
  */
 
 import type { CustodyRole } from '../policy/tags';
+import type { GrantOrigin } from './load/origins';
 import type { ModelViews } from './views';
 
 // The tag vocabulary lives in lib/policy; re-exported here because the public API has always
@@ -34,6 +35,8 @@ export interface TfResource {
   readonly provider: string;
   /** Source file and line of the block, where the input format allows it (for SARIF). */
   readonly location?: SourceLocation;
+  /** The line of the user's code that made it, where a library construct recorded it (see load/origins.ts). */
+  readonly origin?: SourceLocation;
 }
 
 export interface SourceLocation {
@@ -68,6 +71,8 @@ export interface TfDocument {
    * expression the plan does not spell out). Merged into `CustodyModel.unknowns`.
    */
   readonly unknowns?: readonly Unknown[];
+  /** Grants the library's grant methods made in this stack, with the call that made each (cdk.tf.json only). */
+  readonly grantOrigins?: readonly GrantOrigin[];
 }
 
 /** An addressable thing in the model, qualified by stack. */
@@ -384,7 +389,16 @@ export interface Finding {
   readonly fix: string;
   readonly suppressed: boolean;
   readonly reason?: string;
+  /** Owner and expiry of the suppression that applies. */
+  readonly owner?: string;
+  readonly expires?: string;
   readonly location?: SourceLocation;
+  /** The line of the user's code that made the resource (or the grant) the finding is about. */
+  readonly origin?: SourceLocation;
+  /** Construct path of the resource, when cdktf recorded it. */
+  readonly constructPath?: string;
+  /** The store the finding is about, when that is not its address (stable fingerprints). */
+  readonly store?: string;
 }
 
 export type Severity = 'error' | 'warning';

@@ -16,3 +16,6 @@ export const MIN_REASON_LENGTH = 10;
 export const QUARTER_DAYS = 92;
 /** A cron schedule is quarterly when no more than this many calendar months pass between runs. */
 export const QUARTER_MONTHS = 3;
+
+/** Longest a suppression may run: its `expires` at most this many years after the check's date. */
+export const MAX_SUPPRESSION_YEARS = 1;

@@ -257,6 +257,9 @@ export interface FindingRow {
   readonly fix: string;
   readonly suppressed: boolean;
   readonly reason: string | null;
+  /** Owner and expiry of the suppression, when suppressed and given. */
+  readonly owner?: string;
+  readonly expires?: string;
   readonly location: { readonly file: string; readonly line: number } | null;
 }
 

@@ -12,6 +12,9 @@ export interface JsonFinding {
   readonly suppressed: boolean;
   /** The suppression's reason, only when suppressed. */
   readonly reason?: string;
+  /** The suppression's owner and expiry, when suppressed and given. */
+  readonly owner?: string;
+  readonly expires?: string;
   /** Extra fields (not part of the required contract). */
   readonly stack: string;
   readonly fix: string;
@@ -68,6 +71,8 @@ export function toJsonCheckOutput(findings: readonly Finding[], options: JsonChe
       message: f.message,
       suppressed: f.suppressed,
       ...(f.suppressed && f.reason !== undefined ? { reason: f.reason } : {}),
+      ...(f.suppressed && f.owner !== undefined ? { owner: f.owner } : {}),
+      ...(f.suppressed && f.expires !== undefined ? { expires: f.expires } : {}),
       stack: f.stack,
       fix: f.fix,
     })),

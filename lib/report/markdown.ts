@@ -329,7 +329,7 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
           codeCell(f.address),
           cell(f.message),
           cell(f.fix),
-          f.suppressed ? `suppressed: ${cell(f.reason)}` : 'open',
+          f.suppressed ? `suppressed: ${cell(f.reason)}${suppressedBy(f)}` : 'open',
         ]),
       ),
       '',
@@ -366,4 +366,10 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
 
   // Read with `cat` as often as rendered: no raw control character of a name or tag value.
   return `${escapeControlsKeepNewlines(out.join('\n')).replace(/\n+$/, '')}\n`;
+}
+
+/** ` (owner platform-team, expires 2027-03-31)` after a suppressed finding's reason. */
+function suppressedBy(f: { readonly owner?: string; readonly expires?: string }): string {
+  const parts = [f.owner ? `owner ${cell(f.owner)}` : '', f.expires ? `expires ${cell(f.expires)}` : ''].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

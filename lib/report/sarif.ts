@@ -26,8 +26,9 @@ export interface SarifOptions {
 const ENGINE_RULES: Record<string, Omit<SarifRuleInfo, 'id'>> = {
   KC090: {
     title: 'suppressions must be honourable',
-    explanation: 'A suppression with a short reason, of an unsuppressible rule, or past its expiry date is not applied.',
-    fix: 'fix the finding, or give the suppression a reason of at least 10 characters and a future expiry date',
+    explanation:
+      'A suppression with a short reason, of an unsuppressible rule, past its expiry date or expiring more than a year ahead, or of an error-severity rule without an owner and an expiry date, is not applied. Of a warning-severity rule without them it is applied, with a warning.',
+    fix: 'fix the finding, or give the suppression a reason of at least 10 characters, an owner and an expiry date at most a year ahead',
     severity: 'error',
   },
   KC092: {
@@ -45,13 +46,28 @@ const ENGINE_RULES: Record<string, Omit<SarifRuleInfo, 'id'>> = {
   },
 };
 
+/** The `partialFingerprints` key; v2 left the message out. */
+export const FINGERPRINT_KEY = 'custodyFinding/v2';
+
+/**
+ * What identifies a finding across runs: the rule, the stack, the construct path (else the
+ * address without the stack) and the store it is about. Never the message: a changed count
+ * or chain in it is the same alert, not a new one.
+ */
+export function findingFingerprint(f: Finding): string {
+  const bare = f.address.startsWith(`${f.stack}/`) ? f.address.slice(f.stack.length + 1) : f.address;
+  return [f.ruleId, f.stack, f.constructPath ?? bare, f.store ?? ''].join('|');
+}
+
 function toUri(p: string): string {
   return p.split('\\').join('/');
 }
 
 /**
  * SARIF 2.1.0 for code-scanning tools. Pure; one run, results in the engine's order.
- * Suppressed findings carry a SARIF `suppressions` entry with the reason as justification.
+ * Suppressed findings carry a SARIF `suppressions` entry with the reason as justification and
+ * the owner and expiry as its properties. A finding whose resource a library construct made is
+ * located at the user's TypeScript line, with the generated JSON as a related location.
  */
 export function toSarif(findings: readonly Finding[], options: SarifOptions): Record<string, unknown> {
   const rules = new Map<string, SarifRuleInfo>();
@@ -66,19 +82,38 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Re
   const index = new Map(ordered.map((r, i) => [r.id, i]));
 
   const results = findings.map((f) => {
-    const uri = f.location?.file ?? options.sources?.[f.stack];
-    const physical = uri
-      ? { physicalLocation: { artifactLocation: { uri: toUri(uri) }, ...(f.location ? { region: { startLine: f.location.line } } : {}) } }
+    const generated = f.location?.file ?? options.sources?.[f.stack];
+    const generatedLocation = generated
+      ? { physicalLocation: { artifactLocation: { uri: toUri(generated) }, ...(f.location ? { region: { startLine: f.location.line } } : {}) } }
+      : undefined;
+    // Code scanning annotates the lines of a pull request's diff: the TypeScript line that made
+    // the resource is there, the generated cdk.tf.json is not (it becomes a related location).
+    const physical = f.origin
+      ? { physicalLocation: { artifactLocation: { uri: toUri(f.origin.file), uriBaseId: '%SRCROOT%' }, region: { startLine: f.origin.line } } }
+      : (generatedLocation ?? {});
+    const logical = [{ fullyQualifiedName: f.address, kind: 'resource' }, ...(f.constructPath ? [{ fullyQualifiedName: f.constructPath, kind: 'module' }] : [])];
+    const suppression = f.suppressed
+      ? {
+          suppressions: [
+            {
+              kind: 'inSource',
+              status: 'accepted',
+              justification: f.reason ?? '',
+              properties: { ...(f.owner ? { owner: f.owner } : {}), ...(f.expires ? { expires: f.expires } : {}) },
+            },
+          ],
+        }
       : {};
     return {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
       level: f.severity,
       message: { text: `${f.message}; fix: ${f.fix}` },
-      locations: [{ ...physical, logicalLocations: [{ fullyQualifiedName: f.address, kind: 'resource' }] }],
-      partialFingerprints: { custodyFinding: `${f.ruleId}|${f.address}|${f.message}` },
-      ...(f.suppressed ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.reason ?? '' }] } : {}),
-      properties: { stack: f.stack },
+      locations: [{ ...physical, logicalLocations: logical }],
+      ...(f.origin && generatedLocation ? { relatedLocations: [{ id: 1, ...generatedLocation, message: { text: 'the generated Terraform JSON' } }] } : {}),
+      partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
+      ...suppression,
+      properties: { stack: f.stack, ...(f.constructPath ? { constructPath: f.constructPath } : {}) },
     };
   });
 

@@ -322,6 +322,8 @@ export function findingRow(f: Finding): FindingRow {
     fix: f.fix,
     suppressed: f.suppressed,
     reason: nul(f.reason),
+    ...(f.suppressed && f.owner ? { owner: f.owner } : {}),
+    ...(f.suppressed && f.expires ? { expires: f.expires } : {}),
     location: f.location ? { file: f.location.file, line: f.location.line } : null,
   };
 }

@@ -7,6 +7,8 @@ import { escapeControls } from './escape';
 /** What the text renderer needs of a finding (a `Finding`, or a report `FindingRow`). */
 export type TextFinding = Pick<Finding, 'ruleId' | 'severity' | 'address' | 'stack' | 'message' | 'fix' | 'suppressed'> & {
   readonly reason?: string | null;
+  readonly owner?: string;
+  readonly expires?: string;
 };
 
 export interface TextOptions {
@@ -49,7 +51,8 @@ export function renderText(findings: readonly TextFinding[], options: TextOption
       // Names and messages carry the user's strings: no raw control character reaches the terminal.
       const line = escapeControls(formatFinding({ ...f, reason: f.reason ?? undefined } as Finding));
       if (f.suppressed) {
-        lines.push(paint(color, 'dim', `  suppressed ${line} (reason: ${escapeControls(f.reason ?? 'none given')})`));
+        const by = [f.owner ? `owner: ${f.owner}` : '', f.expires ? `expires: ${f.expires}` : ''].filter(Boolean).map((x) => `; ${x}`).join('');
+        lines.push(paint(color, 'dim', `  suppressed ${line} (reason: ${escapeControls(`${f.reason ?? 'none given'}${by}`)})`));
       } else if (f.severity === 'error') {
         lines.push(`  ${paint(color, 'red', 'error')} ${line}`);
       } else {

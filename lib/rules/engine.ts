@@ -3,6 +3,7 @@ import { constructPath } from '../model/load/cdktf-json';
 import type { CustodyModel, Finding, ManifestSuppression } from '../model/types';
 import { MIN_REASON_LENGTH } from '../policy/limits';
 import type { CustodyRule, RuleViolation } from './rule';
+import { judgeSuppression } from './suppression-checks';
 
 /** Id of the engine's own finding for a suppression that cannot be honoured. */
 export const SUPPRESSION_INVALID = 'KC090';
@@ -24,7 +25,7 @@ export interface LocatedSuppression extends ManifestSuppression {
 
 export interface CheckResult {
   readonly findings: Finding[];
-  readonly suppressions: (LocatedSuppression & { used: number; valid: boolean; problem?: string })[];
+  readonly suppressions: (LocatedSuppression & { used: number; valid: boolean; problem?: string; lacking?: string })[];
 }
 
 function coversViolation(model: CustodyModel, s: LocatedSuppression, v: RuleViolation): boolean {
@@ -46,11 +47,8 @@ export function runRules(model: CustodyModel, rules: readonly CustodyRule[], opt
   const suppressions = model.manifests.flatMap((m) =>
     m.suppressions.map((s) => {
       const rule = byId.get(s.id);
-      let problem: string | undefined;
-      if (s.reason.trim().length < MIN_REASON_LENGTH) problem = `its reason "${s.reason}" is shorter than ${MIN_REASON_LENGTH} characters`;
-      else if (rule && !rule.suppressible) problem = `${s.id} cannot be suppressed`;
-      else if (s.expires && s.expires < today) problem = `it expired on ${s.expires}`;
-      return { ...s, stack: m.stack, manifest: m.address, used: 0, valid: problem === undefined, problem };
+      const { problem, lacking } = judgeSuppression(s, rule?.suppressible, rule?.severity, today);
+      return { ...s, stack: m.stack, manifest: m.address, used: 0, valid: problem === undefined, problem, lacking };
     }),
   );
 
@@ -59,6 +57,9 @@ export function runRules(model: CustodyModel, rules: readonly CustodyRule[], opt
     for (const v of rule.check(model)) {
       const match = rule.suppressible ? suppressions.find((s) => s.valid && s.id === rule.id && coversViolation(model, s, v)) : undefined;
       if (match) match.used++;
+      const r = model.resource(v.stack, v.address);
+      const origin = v.origin ?? r?.origin;
+      const path = r ? constructPath(r.values) : undefined;
       findings.push({
         ruleId: rule.id,
         severity: v.severity ?? rule.severity,
@@ -68,7 +69,12 @@ export function runRules(model: CustodyModel, rules: readonly CustodyRule[], opt
         fix: v.fix ?? rule.fix,
         suppressed: match !== undefined,
         reason: match?.reason,
+        ...(match?.owner ? { owner: match.owner } : {}),
+        ...(match?.expires ? { expires: match.expires } : {}),
         location: v.location,
+        ...(origin ? { origin } : {}),
+        ...(path ? { constructPath: path } : {}),
+        ...(v.store ? { store: v.store } : {}),
       });
     }
   }
@@ -85,10 +91,25 @@ export function runRules(model: CustodyModel, rules: readonly CustodyRule[], opt
           ? `fix the finding, or renew the suppression with a new \`expires\` date and a reason that still holds`
           : s.problem?.includes('cannot be suppressed')
             ? `remove the suppression and fix the finding; ${s.id} guards against losing or leaking the key outright`
-            : `give a reason of at least ${MIN_REASON_LENGTH} characters that says why the risk is accepted`,
+            : s.problem?.includes('more than')
+              ? 'give an `expires` date at most a year ahead, and renew it then if the risk is still accepted'
+              : s.problem?.includes('needs an owner')
+                ? 'give the suppression an `owner` (who answers for the risk) and an `expires` date (YYYY-MM-DD, at most a year ahead)'
+                : `give a reason of at least ${MIN_REASON_LENGTH} characters that says why the risk is accepted`,
         suppressed: false,
       });
-    } else if (s.used === 0) {
+    } else if (s.lacking) {
+      findings.push({
+        ruleId: SUPPRESSION_INVALID,
+        severity: 'warning',
+        address: qualify(model.multiStack, s.stack, s.manifest),
+        stack: s.stack,
+        message: `suppression of ${s.id}${s.scope ? ` on ${s.scope}` : ''} has ${s.lacking}; it is applied, but an accepted risk needs an owner and an expiry date`,
+        fix: 'give the suppression an `owner` (who answers for the risk) and an `expires` date (YYYY-MM-DD, at most a year ahead)',
+        suppressed: false,
+      });
+    }
+    if (s.valid && s.used === 0) {
       findings.push({
         ruleId: SUPPRESSION_UNUSED,
         severity: 'warning',

@@ -1,4 +1,5 @@
 import type { Access, CustodyModel, Grant, Store } from '../model/types';
+import { grantFix } from './grant-origins';
 import type { CustodyRule, RuleViolation } from './rule';
 
 /** Access that lets a principal touch a store's contents or its protection (decrypt alone is KC012's). */
@@ -119,7 +120,17 @@ export const rule: CustodyRule = {
         'instead of a wildcard, drop the broad managed policy or group membership, or stop the principal from assuming the role; ' +
         'and let each bucket policy allow only its designated principals';
       const r = model.resource(p.stack, p.address);
-      out.push({ stack: p.stack, address: p.address, message, fix, location: r?.location });
+      // A grant method of ours made one side's access: the fix names that call, and the finding points at it.
+      const made = grantFix(model, p, [...keys, ...dbs].map((x) => x.store));
+      out.push({
+        stack: p.stack,
+        address: p.address,
+        message,
+        fix: made ? `${made.text}${fix}` : fix,
+        location: r?.location,
+        ...(made?.origin ? { origin: made.origin } : {}),
+        store: `${k.store.stack}/${k.store.address}+${d.store.stack}/${d.store.address}`,
+      });
     }
     return out;
   },

@@ -1,6 +1,7 @@
 import { mayBeSameAccount } from '../model/iam/accounts';
-import type { CustodyModel, Grant, Principal, Store } from '../model/types';
+import type { CustodyModel, Grant, Store } from '../model/types';
 import { foldPerSubject, type PairFinding } from './fold';
+import { grantFix } from './grant-origins';
 import type { CustodyRule, RuleViolation } from './rule';
 
 const KEY_ROLES: ReadonlySet<string> = new Set(['key-backup', 'key-store']);
@@ -23,10 +24,6 @@ function sameKey(a: Store, b: Store): boolean {
 
 function storeLabel(s: Store): string {
   return `${s.role} store ${s.address} (stack ${s.stack})`;
-}
-
-function principalLabel(p: Principal): string {
-  return p.kind === 'external' ? `external principal ${p.address}` : p.address;
 }
 
 /**
@@ -87,16 +84,19 @@ export const rule: CustodyRule = {
       const ds = model.storeById(s.db.store);
       if (!p || !ks || !ds) continue;
       const keyOf = (st: Store) => (st.settings?.kmsKey ? ` (key ${keyLabel(st.settings.kmsKey)})` : '');
+      const made = grantFix(model, p, [ks, ds]);
       out.push({
         stack: p.stack,
         address: p.address,
-        message:
-          `${principalLabel(p)} (stack ${p.stack}) can decrypt the ${storeLabel(ks)}${keyOf(ks)} via ${s.key.via} ` +
-          `and the ${storeLabel(ds)}${keyOf(ds)} via ${s.db.via}`,
+        // The finding's address is the principal: the message does not repeat it.
+        message: `can decrypt the ${storeLabel(ks)}${keyOf(ks)} via ${s.key.via} and the ${storeLabel(ds)}${keyOf(ds)} via ${s.db.via}`,
         fix:
+          (made?.text ?? '') +
           `let ${p.address} use only one of the two keys: remove kms:Decrypt on the other key from its policies (or narrow a ` +
           `Resource "*"), from that key's key policy, and from any KMS grant; give DB-backup and key-backup jobs separate principals`,
         location: model.resource(p.stack, p.address)?.location,
+        ...(made?.origin ? { origin: made.origin } : {}),
+        store: `${ks.stack}/${ks.address}+${ds.stack}/${ds.address}`,
       });
     }
     out.push(...keySideUses(model, new Set(out.map((v) => v.address))));
@@ -142,8 +142,9 @@ function keySideUses(model: CustodyModel, reported: ReadonlySet<string>): RuleVi
       stack: p.stack,
       address: p.address,
       message:
-        `${principalLabel(p)} (stack ${p.stack}) ${side}, and ${u.via} lets it ${what} the key of the ${storeLabel(ks)} ` +
+        `${side}, and ${u.via} lets it ${what} the key of the ${storeLabel(ks)} ` +
         `(${u.actions.join(', ')}); a key-side KMS key must serve only the principals of its own store`,
+      store: `${ks.stack}/${ks.address}`,
       fix:
         `remove ${p.address} from ${u.via}: only the key side's own principals may use ${u.key}; a DB-side job that needs a ` +
         'KMS key uses the DB-backup store\'s own key, and a job that needs both sides is two jobs with separate principals',

@@ -28,6 +28,10 @@ export interface RuleViolation {
   /** Overrides the rule's general fix when a more specific one exists. */
   readonly fix?: string;
   readonly location?: SourceLocation;
+  /** The user's line behind the finding (a grant call), when more exact than the resource's own origin. */
+  readonly origin?: SourceLocation;
+  /** The store the finding is about when that is not `address` (a principal's finding): keeps fingerprints stable. */
+  readonly store?: string;
   /** Overrides the rule's severity (e.g. a warning-level variant). */
   readonly severity?: Severity;
 }

@@ -14,7 +14,7 @@ export function renderRulesMarkdown(rules: readonly CustodyRule[]): string {
     '| id | rule | severity | suppressible |',
     '|---|---|---|---|',
     ...rules.map((r) => `| [${r.id}](#${r.id.toLowerCase()}) | ${r.title.replace(/\|/g, '\\|')} | ${r.severity} | ${r.suppressible ? 'yes' : 'no'} |`),
-    `| ${SUPPRESSION_INVALID} | a suppression cannot be honoured (expired, reason too short, rule unsuppressible) | error | no |`,
+    `| ${SUPPRESSION_INVALID} | a suppression cannot be honoured (expired, expiring more than a year ahead, reason too short, rule unsuppressible, an error-severity rule without owner and expiry), or (a warning) one of a warning-severity rule lacks them | error | no |`,
     `| ${SUPPRESSION_UNUSED} | a suppression matched no finding | warning | no |`,
     `| ${NOT_PROVEN} | a value in a plan that decides a rule could not be proven (unknown until apply, expression not spelled out) | warning | no |`,
     '',
@@ -25,9 +25,11 @@ export function renderRulesMarkdown(rules: readonly CustodyRule[]): string {
   out.push(
     '## Suppressions',
     '',
-    `A suppression names one rule id and gives a reason of at least ${MIN_REASON_LENGTH} characters, optionally an owner and an expiry date (\`YYYY-MM-DD\`). ` +
-      `It covers the construct it is added to and everything under it, or a whole stack. Unsuppressible rules refuse suppression at the call site. ` +
-      `An expired suppression is an error (${SUPPRESSION_INVALID}); one that matches nothing is a warning (${SUPPRESSION_UNUSED}). Suppressions are written into the custody manifest and listed in every report.`,
+    `A suppression names one rule id and gives a reason of at least ${MIN_REASON_LENGTH} characters, an owner (who answers for the risk) and an expiry date (\`YYYY-MM-DD\`) at most a year after the day the check runs. ` +
+      `It covers the construct it is added to and everything under it, or a whole stack. Unsuppressible rules refuse suppression at the call site, and so do error-severity rules without an owner and an expiry. ` +
+      `An expired suppression, one expiring more than a year ahead, and one of an error-severity rule without owner and expiry are not applied and are errors (${SUPPRESSION_INVALID}); ` +
+      `one of a warning-severity rule without them is applied with a ${SUPPRESSION_INVALID} warning (an error under \`--strict\`); one that matches nothing is a warning (${SUPPRESSION_UNUSED}). ` +
+      `Suppressions are written into the custody manifest and listed in every report and in SARIF (owner and expiry as suppression properties).`,
     '',
   );
   return out.join('\n');

@@ -7,7 +7,7 @@ import { loadTerraformJson } from '../model/load/cdktf-json';
 import { parseWrittenTerraformJson } from '../model/load/json';
 import { parseHclSync } from '../model/load/hcl-sync';
 import { withModules } from '../model/load/modules';
-import type { TfDocument } from '../model/types';
+import type { Finding, TfDocument } from '../model/types';
 import { blocking, formatFinding, runRules, type CheckResult, type EngineOptions } from '../rules/engine';
 import type { CustodyRule } from '../rules/rule';
 import { ALL_RULES } from '../rules';
@@ -15,6 +15,7 @@ import { escapeControls } from '../report/escape';
 import { containedStackFolder, isInside, removeStackOutput, snapshotOutput, stacksRoot, type OutputSnapshot } from './output-guard';
 import { REPORT_JSON, REPORT_MD, writeReports } from './reports';
 import { assertOneCdktfRelease } from './identity';
+import { CustodyCheckFailure, findingBlock, summaryLine, underCdktfCli } from './synth-output';
 
 /** Options of the synth-time check. */
 export interface KeyCustodyOptions {
@@ -127,22 +128,34 @@ export class KeyCustodyCheck {
     const result = runRules(model, this.options.rules ?? ALL_RULES, engineOptions);
     this.lastResult = result;
     const errors = blocking(result.findings, this.options.strict);
+    const strict = this.options.strict ?? false;
     if (errors.length > 0) {
       // Nothing half-written: a failed check leaves no stack configuration that a
       // following `cdktf deploy` or `terraform apply` could pick up unchecked, and no
       // earlier PASS report.
       this.removeOutputs(stacks);
-      const lines = [`key custody check failed with ${errors.length} finding(s):`, ...errors.map(formatFinding)];
+      const problems: string[] = [];
+      let report: string | undefined;
       try {
         if (this.options.reports !== false) {
-          writeReports(outdir, model, result, () => undefined, { blocking: errors.length, strict: this.options.strict ?? false });
+          writeReports(outdir, model, result, () => undefined, { blocking: errors.length, strict });
+          report = join(outdir, REPORT_MD);
         } else {
           for (const name of [REPORT_MD, REPORT_JSON]) rmSync(join(outdir, name), { force: true });
         }
       } catch (e) {
-        lines.push((e as Error).message);
+        problems.push((e as Error).message);
       }
-      return lines;
+      const blocks = errors.map(findingBlock);
+      const summary = summaryLine(result.findings, false, strict, report);
+      if (underCdktfCli()) {
+        // The cdktf CLI prints each annotation once and then fails the synth; what the app
+        // itself prints on failure it shows twice, and a thrown error with a stack.
+        this.refuseForCli(stacks);
+        this.annotate(stacks, [...errors.map((f, i) => ({ f, level: '@cdktf/error', message: blocks[i] })), ...problems.map((message) => ({ f: undefined, level: '@cdktf/error', message }))], summary, '@cdktf/error');
+        return [];
+      }
+      throw new CustodyCheckFailure([...blocks, ...problems, summary].join('\n\n'));
     }
     if (this.options.reports !== false) {
       mkdirSync(outdir, { recursive: true });
@@ -159,9 +172,52 @@ export class KeyCustodyCheck {
         this.removeOutputs(stacks);
         return [(e as Error).message];
       }
-      this.annotateWarnings(result, byName);
+      if (underCdktfCli()) {
+        const warnings = result.findings.filter((f) => !f.suppressed && f.severity === 'warning');
+        this.annotate(stacks, warnings.map((f) => ({ f, level: '@cdktf/warn', message: findingBlock(f) })), summaryLine(result.findings, true, strict, join(outdir, REPORT_MD)), '@cdktf/info');
+      } else {
+        this.annotateWarnings(result, byName);
+      }
     }
     return [];
+  }
+
+  /**
+   * Under the cdktf CLI the app must exit 0 for the CLI to print the annotations, and the CLI
+   * then reads every stack's cdk.tf.json: each removed one is replaced by a configuration no
+   * Terraform accepts (required_version = 0.0.0), which says why in its `//` comment, so a
+   * `terraform plan` or `apply` in the folder still stops instead of planning from nothing.
+   */
+  private refuseForCli(stacks: readonly TerraformStack[]): void {
+    for (const stack of stacks) {
+      const entry = this.app.manifest.forStack(stack);
+      const folder = containedStackFolder(this.app.outdir, entry.workingDirectory);
+      const file = resolve(this.app.outdir, entry.synthesizedStackPath);
+      if (!folder || dirname(file) !== folder || existsSync(file)) continue;
+      mkdirSync(folder, { recursive: true });
+      const refused = {
+        '//': {
+          metadata: { stackName: stack.node.id, backend: 'local', keyCustody: { refused: 'the custody check failed at synth; this is not the configuration of the stack. Fix the findings and synthesize again.' } },
+          outputs: {},
+        },
+        terraform: { required_version: '= 0.0.0', required_providers: {} },
+      };
+      writeFileSync(file, `${JSON.stringify(refused, null, 2)}\n`);
+    }
+  }
+
+  /** Blocks as manifest annotations for the cdktf CLI, the summary line last (on the last stack). */
+  private annotate(stacks: readonly TerraformStack[], items: readonly { f?: Finding; level: string; message: string }[], summary: string, summaryLevel: string): void {
+    if (stacks.length === 0) return;
+    type Entry = { annotations: { constructPath: string; level: string; message: string }[] };
+    const byName = new Map(stacks.map((s) => [s.node.id, s]));
+    for (const { f, level, message } of items) {
+      const stack = (f && byName.get(f.stack)) || stacks[stacks.length - 1];
+      const entry = this.app.manifest.forStack(stack) as unknown as Entry;
+      entry.annotations.push({ constructPath: f?.constructPath ?? stack.node.path, level, message });
+    }
+    const last = stacks[stacks.length - 1];
+    (this.app.manifest.forStack(last) as unknown as Entry).annotations.push({ constructPath: last.node.path, level: summaryLevel, message: summary });
   }
 
   /** Remove what this synth wrote for each stack whose folder is inside `<outdir>/stacks`. */

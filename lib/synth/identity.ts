@@ -1,6 +1,7 @@
 import { App, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { recordCallSite } from './sources';
 
 // What a user passes in is recognized by brand, never by `instanceof`: a second copy of cdktf
 // (cdktf and its fork cdktn both installed, or @cdktn/provider-aws bringing `cdktn` next to the
@@ -27,6 +28,9 @@ const brandKey = (name: BrandName) => Symbol.for(`cdktf-key-custody/${name}`);
 /** Mark `o` as a `name`, for {@link hasBrand} in this and any other copy of the library. */
 export function brand(o: object, name: BrandName): void {
   Object.defineProperty(o, brandKey(name), { value: true });
+  // Every construct of the library is branded first thing in its constructor: the moment to
+  // note which line of the user's code made it (for findings and SARIF locations).
+  if ('node' in o) recordCallSite(o as IConstruct);
 }
 
 /** Whether `v` is a `name` of this or of another copy of the library. */

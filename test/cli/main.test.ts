@@ -54,7 +54,7 @@ describe('key-custody check: exit codes', () => {
   it('exits 0 when the only error is suppressed, and reports the suppression', async () => {
     const out = writeCdktfOut(dir, {
       aTags: { 'test:error': 'x' },
-      suppressions: [{ id: 'KT001', reason: 'accepted for this fixture until 2031', owner: 'sec', scope: '' }],
+      suppressions: [{ id: 'KT001', reason: 'accepted for this fixture until 2031', owner: 'sec', expires: '2030-12-31', scope: '' }],
     });
     const r = await run(['check', out, '--format', 'json']);
     expect(r.code).toBe(0);
@@ -285,7 +285,7 @@ describe('key-custody: usage', () => {
     writeCdktfOut(dir, {
       aTags: { 'test:warning': 'x' },
       bTags: { 'test:error': 'x' },
-      suppressions: [{ id: 'KT002', reason: 'accepted for this fixture until 2031', scope: '' }],
+      suppressions: [{ id: 'KT002', reason: 'accepted for this fixture until 2031', owner: 'sec', expires: '2030-12-31', scope: '' }],
     });
     const r = await run(['check', 'cdktf.out', '--format', 'sarif'], { cwd: dir });
     expect(r.code).toBe(1);

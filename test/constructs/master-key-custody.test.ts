@@ -195,7 +195,7 @@ describe('MasterKeyCustody', () => {
       existingDbBucket: { bucketName: name.stringValue, restorableDays: 44, drillReaderArn: `arn:aws:iam::${DB_ACCOUNT}:role/drill-db-read` },
     });
     // The adopted bucket's hardening and lifecycle are managed elsewhere: accepted with reasons.
-    CustodySuppressions.add(c.dbBucket, [{ id: 'KC023', reason: 'hardened where the bucket is managed (platform repo)' }]);
+    CustodySuppressions.add(c.dbBucket, [{ id: 'KC023', reason: 'hardened where the bucket is managed (platform repo)', owner: 'platform-team', expires: new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10) }]);
     w.app.synth();
     expect(c.dbBucket).toBeInstanceOf(AdoptedBackupBucket);
     const adopted = only(w.json('db'), 'aws_s3_bucket', true);

@@ -134,7 +134,7 @@ describe('synth failures leave nothing half-written', () => {
       'an expired suppression',
       (stack) => {
         key(stack, { copies: [{ kind: 'cold', medium: 'nas', location: '/mnt/nas/k.age' }, { kind: 'paper', medium: 'paper', location: 'safe', offsite: true }] });
-        CustodySuppressions.add(stack, [{ id: 'KC030', reason: 'drills start next quarter', expires: '2020-01-01' }]);
+        CustodySuppressions.add(stack, [{ id: 'KC030', reason: 'drills start next quarter', owner: 'ops', expires: '2020-01-01' }]);
       },
       'KC090',
     ],

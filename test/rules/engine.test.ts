@@ -26,7 +26,7 @@ const resources: Json = {
   },
 };
 const at = (address: string, stack = 'app'): RuleViolation => ({ stack, address, message: `bad ${address}` });
-const sup = (over: Json) => ({ id: 'KC900', reason: 'accepted because of X', scope: '', ...over });
+const sup = (over: Json) => ({ id: 'KC900', reason: 'accepted because of X', owner: 'platform-team', expires: '2026-06-30', scope: '', ...over });
 function run(suppressions: Json[], rules: CustodyRule[], today = '2026-01-01', ...more: [string, Json][]) {
   return runRules(model(['app', doc(resources, manifest([], { suppressions }))], ...more), rules, { today });
 }
@@ -80,7 +80,7 @@ describe('runRules: suppression validity', () => {
   });
 
   it('defaults today to the current date', () => {
-    const r = runRules(model(['app', doc(resources, manifest([], { suppressions: [sup({ expires: '2000-01-01' }), sup({ id: 'KC901', expires: '2999-01-01' })] }))]), [fake('KC901', [at('aws_s3_bucket.a')])]);
+    const r = runRules(model(['app', doc(resources, manifest([], { suppressions: [sup({ expires: '2000-01-01' }), sup({ id: 'KC901', expires: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) })] }))]), [fake('KC901', [at('aws_s3_bucket.a')])]);
     expect(r.suppressions.map((s) => s.valid)).toEqual([false, true]);
   });
 });

@@ -53,7 +53,8 @@ describe('synth-time enforcement (in process)', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/KC001 docker_container\.zitadel \(stack app-host\) .*ZITADEL_MASTERKEY.*; fix: /);
+    // One block per finding: the finding's line, then where it is, then the fix.
+    expect(message).toMatch(/KC001 docker_container\.zitadel \(stack app-host\) .*ZITADEL_MASTERKEY.*\n(?: {2}at .*\n)? {2}fix: /);
     expect(message).not.toContain('${var.masterkey}');
     expect(existsSync(join(outdir, 'stacks', 'app-host', 'cdk.tf.json'))).toBe(false);
   });
@@ -61,7 +62,7 @@ describe('synth-time enforcement (in process)', () => {
   it('passes with a valid suppression, and the reports list it with its reason', () => {
     const outdir = join(tmp, 'inproc-suppressed');
     const { app, check, container } = violatingApp(outdir);
-    CustodySuppressions.add(container, [{ id: 'KC001', reason: 'legacy host being migrated this quarter', owner: 'platform' }]);
+    CustodySuppressions.add(container, [{ id: 'KC001', reason: 'legacy host being migrated this quarter', owner: 'platform', expires: new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10) }]);
     app.synth();
     const f = check.lastResult?.findings.find((x) => x.ruleId === 'KC001');
     expect(f?.suppressed).toBe(true);
@@ -80,7 +81,7 @@ describe('synth-time enforcement (in process)', () => {
     const outdir = join(tmp, 'inproc-wrong-scope');
     const { app, stack } = violatingApp(outdir);
     const other = new Container(stack, 'other', { name: 'other', image: 'busybox' });
-    CustodySuppressions.add(other, [{ id: 'KC001', reason: 'this container never sees the key' }]);
+    CustodySuppressions.add(other, [{ id: 'KC001', reason: 'this container never sees the key', owner: 'ops', expires: new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10) }]);
     expect(() => app.synth()).toThrow(/KC001 docker_container\.zitadel/);
   });
 
@@ -99,7 +100,7 @@ describe('synth-time enforcement (in process)', () => {
   it('an expired suppression is an error and an unused one a warning', () => {
     const outdir = join(tmp, 'inproc-expired');
     const { app, container } = violatingApp(outdir);
-    CustodySuppressions.add(container, [{ id: 'KC001', reason: 'legacy host being migrated this quarter', expires: '2020-01-01' }]);
+    CustodySuppressions.add(container, [{ id: 'KC001', reason: 'legacy host being migrated this quarter', owner: 'ops', expires: '2020-01-01' }]);
     expect(() => app.synth()).toThrow(/KC090 .*expired on 2020-01-01/);
 
     const outdir2 = join(tmp, 'inproc-unused');

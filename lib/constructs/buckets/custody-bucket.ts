@@ -36,6 +36,7 @@ import { ACCOUNT_ID, defaultPrefix, IAM_ARN } from './names';
 import { ROLE_DEFAULTS, type BackupBucketRole, type ICustodyBucket, type ObjectLockMode } from './types';
 import { dataAwsCallerIdentity, dataAwsIamSessionContext, iamAccessKey, iamUser, iamUserPolicy } from '../lazy-providers';
 import { brand } from '../../synth/identity';
+import { recordGrant } from '../../synth/sources';
 
 /** Who may assume a role the construct creates. */
 export interface CustodyRoleTrust {
@@ -473,6 +474,7 @@ export abstract class CustodyBucket extends Construct implements ICustodyBucket 
   public grantRead(principalArn: string): void {
     this.checkArn('grantRead', principalArn);
     if (!this.readers.includes(principalArn)) this.readers.push(principalArn);
+    recordGrant(this, this.role === 'key-backup' ? 'KeyBackupBucket' : 'DatabaseBackupBucket', 'grantRead', principalArn);
   }
 
   /**
@@ -482,6 +484,7 @@ export abstract class CustodyBucket extends Construct implements ICustodyBucket 
   public grantWrite(principalArn: string): void {
     this.checkArn('grantWrite', principalArn);
     if (!this.writers.includes(principalArn)) this.writers.push(principalArn);
+    recordGrant(this, this.role === 'key-backup' ? 'KeyBackupBucket' : 'DatabaseBackupBucket', 'grantWrite', principalArn);
   }
 
   /** Principals allowed to write, in grant order. */

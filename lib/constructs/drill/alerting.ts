@@ -12,6 +12,7 @@ import { DRILL_METRIC_DIMENSION, DRILL_METRIC_NAME, DRILL_METRIC_NAMESPACE, DRIL
 import type { ParsedDrillProps } from './props';
 import { addDays, formatDate, parseDate } from '../../policy/dates';
 import { snsTopicSubscription } from '../lazy-providers';
+import { recordCallSite } from '../../synth/sources';
 
 /** The drill's AWS resources: reminder, dead man's switch, P1 alarm, and the recorder's policy. */
 export interface DrillAlerting {
@@ -52,6 +53,7 @@ export function createAlerting(p: ParsedDrillProps, inputs: AlertingInputs): Dri
   const { drill, awsScope, profile, prefix, tags, stem, drillId, schedule, timezone, restoreAgeDays, stalenessDays } = inputs;
   const key = p.masterKey;
   const a = new Construct(awsScope, awsScope === drill ? 'Aws' : `${stem}Aws`);
+  recordCallSite(a);
   const awsProvider = p.awsProvider;
   const groupName = `${prefix}-${key.keyId}`.slice(0, 64);
   const topic = new SnsTopic(a, 'Topic', { provider: awsProvider, name: `${prefix}-${key.keyId}-${drillId}`.slice(0, 256), tags });

@@ -10,6 +10,7 @@ import { BUILT_IN_PROFILES, type AppProfile } from '../../profiles';
 import { generationWithoutHostFile, grantReadNotArn, grantReadOnHostFile, noSuchGeneration, offsiteObjectInOtherStack, rotationRefused } from '../errors';
 import { CustodyManifest } from '../manifest/custody-manifest';
 import { brand, isResource } from '../../synth/identity';
+import { recordGrant } from '../../synth/sources';
 import { masterKeySchema } from '../props';
 import { activeOf, earliestKeepUntil, generationForDate, rotatingOf, rotationRefusal, type KeyGeneration } from './rotation';
 import { RotationRunbook, rotationRunbookFileName } from './rotation-runbook';
@@ -382,6 +383,7 @@ export class MasterKey extends Construct {
       throw grantReadNotArn(this, principalArn);
     }
     if (!this.readers.includes(r)) this.readers.push(r);
+    recordGrant(this, 'MasterKey', 'grantRead', r);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { ruleById } from '../../rules/catalogue';
-import { unknownRuleId, unsuppressibleRule } from '../errors';
+import { suppressionWithoutOwner, unknownRuleId, unsuppressibleRule } from '../errors';
 import { suppressionSchema } from '../props';
 import { propsError } from '../validation';
 import { CustodyManifest } from './custody-manifest';
@@ -13,13 +13,17 @@ export interface CustodySuppression {
   /** Why the risk is accepted; at least 10 characters. Shown in every report. */
   readonly reason: string;
   /**
-   * Who owns the decision.
-   * @default - no owner recorded
+   * Who answers for the decision (a team or a person); shown in every report and in SARIF.
+   * Required for an error-severity rule; a suppression of a warning-severity rule without it
+   * is a KC090 warning (an error under `--strict`).
+   * @default - none; refused for error-severity rules
    */
   readonly owner?: string;
   /**
-   * Date (`YYYY-MM-DD`) after which the suppression no longer applies and becomes an error.
-   * @default - never expires
+   * Date (`YYYY-MM-DD`) after which the suppression no longer applies and becomes an error
+   * (KC090). At most a year after the day the check runs. Required for an error-severity rule;
+   * a warning-severity rule without it is a KC090 warning (an error under `--strict`).
+   * @default - none; refused for error-severity rules
    */
   readonly expires?: string;
 }
@@ -43,6 +47,11 @@ export class CustodySuppressions {
       if (!rule.suppressible) {
         throw unsuppressibleRule(scope, s.id, rule);
       }
+      // An accepted error needs someone who answers for it and a day it is looked at again; the
+      // engine refuses it too (KC090), this says so at the call. The one-year limit depends on the
+      // day the check runs, so the engine alone judges it.
+      const lacking = [!s.owner?.trim() ? 'no owner' : '', !s.expires ? 'no expiry date' : ''].filter(Boolean).join(' and ');
+      if (rule.severity === 'error' && lacking) throw suppressionWithoutOwner(scope, s.id, lacking);
       CustodyManifest.of(scope).addSuppression({ id: s.id, reason: s.reason, owner: s.owner, expires: s.expires, scope: where });
     }
   }

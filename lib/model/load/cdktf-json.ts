@@ -1,5 +1,6 @@
 import type { TfDocument, TfProvider, TfResource } from '../types';
 import { dataObject } from './json';
+import { readOrigins } from './origins';
 
 /** Metadata cdktf writes under `"//"` in a resource block. */
 export interface CdktfMeta {
@@ -23,6 +24,7 @@ function asRecord(v: unknown): Record<string, unknown> {
  */
 export function loadTerraformJson(stack: string, json: unknown, source = stack): TfDocument {
   const root = asRecord(json);
+  const origins = readOrigins(stack, root);
   const resources: TfResource[] = [];
   for (const [mode, key] of [
     ['managed', 'resource'],
@@ -32,6 +34,7 @@ export function loadTerraformJson(stack: string, json: unknown, source = stack):
       for (const [name, raw] of Object.entries(asRecord(byName))) {
         const values = asRecord(raw);
         const address = `${mode === 'data' ? 'data.' : ''}${type}.${name}`;
+        const origin = origins.sources.get(address);
         resources.push({
           stack,
           mode,
@@ -41,6 +44,7 @@ export function loadTerraformJson(stack: string, json: unknown, source = stack):
           module: '',
           values,
           provider: providerKey(type, values.provider),
+          ...(origin ? { origin } : {}),
         });
       }
     }
@@ -64,7 +68,7 @@ export function loadTerraformJson(stack: string, json: unknown, source = stack):
   const outputs: Record<string, unknown> = dataObject();
   for (const [name, o] of Object.entries(asRecord(root.output))) outputs[name] = asRecord(o).value;
 
-  return { stack, source, resources, providers, backend, outputs };
+  return { stack, source, resources, providers, backend, outputs, ...(origins.grants.length > 0 ? { grantOrigins: origins.grants } : {}) };
 }
 
 /** `aws_s3_bucket` with `provider = "aws.keys"` (or `${aws.keys}`) → `aws.keys`; default → `aws`. */
