@@ -127,7 +127,7 @@ export function buildApp(outdir?: string): App {
       id: 'KC023',
       reason: 'hardened in platform-team/infra (s3-backups module): public access block, TLS-only policy, SSE-KMS with its own key',
       owner: 'platform-team',
-      expires: '2026-12-31',
+      expires: '2027-11-30',
     },
   ]);
   return app;
