@@ -46,7 +46,10 @@ import('./main')
       outputFailed = true;
       if (e.code !== 'EPIPE') say(`key-custody: ${visible(writeFailure(e))}\n`);
     });
-    return main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true && !process.env.NO_COLOR });
+    const tty = process.stdout.isTTY === true;
+    // A terminal narrower than 100 columns still wraps at 100 at least: cut tables are worse than a wrapped line.
+    const columns = tty ? Math.max(process.stdout.columns || 100, 100) : undefined;
+    return main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: tty && !process.env.NO_COLOR, ...(columns ? { columns } : {}) });
   })
   .then((code) => {
     // exitCode, not exit(): lets a large report drain into a pipe before the process ends.

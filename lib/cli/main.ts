@@ -22,6 +22,13 @@ export interface CliIo {
   readonly stderr: { write(chunk: string): unknown };
   /** Colour the text format (the bin passes `process.stdout.isTTY`). */
   readonly isTTY?: boolean;
+  /**
+   * Columns of the terminal the text format is wrapped to (the bin passes
+   * `process.stdout.columns` when stdout is a terminal); unset, lines are not wrapped, so that
+   * logs and pipes keep one finding per line for grep.
+   * @default undefined
+   */
+  readonly columns?: number;
   /** The rules to run; default the whole catalogue, `ALL_RULES`. */
   readonly rules?: readonly CustodyRule[];
   /** Directory relative paths are resolved against; default `process.cwd()`. */
@@ -263,7 +270,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         });
         break;
       case 'text':
-        out = renderText(result.findings, { stacks, color: io.isTTY === true, strict: parsed.strict });
+        out = renderText(result.findings, { stacks, color: io.isTTY === true, strict: parsed.strict, ...(io.columns ? { width: io.columns } : {}) });
         if (note) out += `note: ${note.message}\n`;
         break;
     }

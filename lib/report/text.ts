@@ -3,6 +3,7 @@ import { formatFinding } from '../rules/engine';
 import { summaryLine } from './markdown';
 import { countFindings } from './data';
 import { escapeControls } from './escape';
+import { wrap } from './text-report';
 
 /** What the text renderer needs of a finding (a `Finding`, or a report `FindingRow`). */
 export type TextFinding = Pick<Finding, 'ruleId' | 'severity' | 'address' | 'stack' | 'message' | 'fix' | 'suppressed'> & {
@@ -18,6 +19,11 @@ export interface TextOptions {
   readonly color?: boolean;
   /** Warnings count as errors (only changes the wording of the last line). */
   readonly strict?: boolean;
+  /**
+   * Wrap each finding at this many columns, continuation lines indented under it.
+   * @default no wrapping (one line per finding)
+   */
+  readonly width?: number;
 }
 
 const ANSI = { red: '31', yellow: '33', green: '32', dim: '2', bold: '1' } as const;
@@ -50,13 +56,15 @@ export function renderText(findings: readonly TextFinding[], options: TextOption
     for (const f of list) {
       // Names and messages carry the user's strings: no raw control character reaches the terminal.
       const line = escapeControls(formatFinding({ ...f, reason: f.reason ?? undefined } as Finding));
+      // Wrapped before painting, so that escape codes do not count as columns.
+      const fit = (text: string): string[] => (options.width ? wrap(text, options.width, '  ', '      ') : [`  ${text}`]);
       if (f.suppressed) {
         const by = [f.owner ? `owner: ${f.owner}` : '', f.expires ? `expires: ${f.expires}` : ''].filter(Boolean).map((x) => `; ${x}`).join('');
-        lines.push(paint(color, 'dim', `  suppressed ${line} (reason: ${escapeControls(`${f.reason ?? 'none given'}${by}`)})`));
-      } else if (f.severity === 'error') {
-        lines.push(`  ${paint(color, 'red', 'error')} ${line}`);
+        for (const l of fit(`suppressed ${line} (reason: ${escapeControls(`${f.reason ?? 'none given'}${by}`)})`)) lines.push(paint(color, 'dim', l));
       } else {
-        lines.push(`  ${paint(color, 'yellow', 'warning')} ${line}`);
+        const word = f.severity === 'error' ? 'error' : 'warning';
+        const [first, ...rest] = fit(`${word} ${line}`);
+        lines.push(first.replace(word, paint(color, f.severity === 'error' ? 'red' : 'yellow', word)), ...rest);
       }
     }
     lines.push('');
