@@ -93,6 +93,20 @@ function absolutePath(what: string) {
   });
 }
 
+/** `root` or a numeric id: who may own the key file (the user the app runs as). */
+function fileOwner(what: 'owner' | 'group', id: 'uid' | 'gid'): z.ZodType<'root' | number | undefined> {
+  return z
+    .unknown()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v === undefined || v === 'root' || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xfffffffe)) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${shownValue(String(v))} is not allowed: give "root" or the numeric ${id} the app runs as (a name cannot be checked on the host, a number can), or leave ${what} out`,
+      });
+    }) as z.ZodType<'root' | number | undefined>;
+}
+
 /** An optional string that may only be `value`; typed as that literal, which the refinement guarantees. */
 function literalOnly<T extends string>(value: T, why: string): z.ZodType<T | undefined> {
   return z
@@ -127,10 +141,18 @@ export const masterKeySchema = once(() => {
     z.object({
       kind: z.literal('host-file'),
       path: absolutePath('path'),
-      mode: literalOnly('0400', 'the key file must be readable by its owner only'),
+      // Which of the two owner-only modes the app's runbook allows is checked by MasterKey, which knows the profile.
+      mode: z
+        .string()
+        .optional()
+        .superRefine((v, ctx) => {
+          if (v !== undefined && v !== '0400' && v !== '0600') {
+            ctx.addIssue({ code: 'custom', message: `"${v}" is not allowed: the key file must be readable by its owner only; use "0400" (or "0600" where the app's runbook asks for it) or leave it out` });
+          }
+        }) as z.ZodType<'0400' | '0600' | undefined>,
       directoryMode: literalOnly('0700', 'the key directory must not be listable by group or world'),
-      owner: literalOnly('root', 'the key file must belong to root'),
-      group: literalOnly('root', 'the key file must belong to group root'),
+      owner: fileOwner('owner', 'uid'),
+      group: fileOwner('group', 'gid'),
     }),
     z.object({
       kind: z.literal('secrets-manager'),
@@ -511,12 +533,27 @@ export const containerSchema = once(() => {
     restart: z.enum(['no', 'on-failure', 'always', 'unless-stopped']).optional(),
     deployCheck: z.boolean().optional(),
     checkImage: z.string().min(1).optional(),
+    configFiles: configFilesSchema(),
     labels: labelsSchema,
     provider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a docker provider').optional(),
   });
 
   return containerSchema satisfies z.ZodType<Omit<ProtectedAppContainerProps, keyof KeyPassingProps>>;
 });
+
+/** `configFiles` of the protected apps: literal absolute paths, on the host and in the container. */
+function configFilesSchema() {
+  const path = (what: string) =>
+    z.string().superRefine((v, ctx) => {
+      const unsafe = hostPathProblem(v);
+      if (TOKEN_RE.test(v)) ctx.addIssue({ code: 'custom', message: `${what} "${v}" must be a literal path known at synth time, not a Terraform expression` });
+      else if (unsafe !== undefined) ctx.addIssue({ code: 'custom', message: `${what} ${shownValue(v)} ${unsafe}; give a plain absolute path` });
+      else if (!v.startsWith('/') || v === '/' || v.endsWith('/') || v.split('/').includes('..')) {
+        ctx.addIssue({ code: 'custom', message: `${what} "${v}" must be an absolute path naming a file, without ".." segments or a trailing "/", e.g. "/etc/zitadel/config.yaml"` });
+      }
+    });
+  return z.array(z.object({ source: path('source'), target: path('target') })).optional();
+}
 
 /** Schema of {@link ProtectedAppServiceProps} but how the key is passed ({@link keyPassingSchema} checks that). */
 export const serviceSchema = once(() => {
@@ -546,6 +583,7 @@ export const serviceSchema = once(() => {
     networks: z.array(z.string().min(1)).optional(),
     deployCheck: z.boolean().optional(),
     checkImage: z.string().min(1).optional(),
+    configFiles: configFilesSchema(),
     labels: z
       .record(z.string(), z.string())
       .superRefine((l, ctx) => {
