@@ -200,6 +200,7 @@ export class MasterKey extends Construct {
     this.keyFileMode = (hot.kind === 'host-file' ? hot.mode : undefined) ?? this.keyFileModes[0];
     if (!this.keyFileModes.includes(this.keyFileMode)) throw keyFileModeNotAllowed(this, this.profile.name, this.keyFileMode, this.keyFileModes);
     const byDefault = keyFileOwnerOf(this.profile);
+    const runsAs = this.profile.runsAs;
     const numeric = (v: 'root' | number | undefined, fallback: number) => (v === undefined ? fallback : v === 'root' ? 0 : v);
     this.keyFileOwner = hot.kind === 'host-file' ? { uid: numeric(hot.owner, byDefault.uid), gid: numeric(hot.group, byDefault.gid) } : byDefault;
     if (hostPath !== undefined) {
@@ -213,6 +214,8 @@ export class MasterKey extends Construct {
         dirMode: '0700',
         deployCheck: false,
         ...(this.keyFileModes.some((m) => m !== '0400') ? { modes: [...this.keyFileModes] } : {}),
+        // The profile says its image runs as this user: the app is who reads a file it owns.
+        ...(runsAs && runsAs.uid === this.keyFileOwner.uid && runsAs.gid === this.keyFileOwner.gid && runsAs.uid !== 0 ? { appUser: this.keyFileUser } : {}),
       };
     }
     if (hot.kind === 'host-file') {
