@@ -17,6 +17,7 @@ import { TOKEN_RE } from './key/hot-copy';
 import type { MasterKey, MasterKeyProps } from './key/master-key';
 import { branded, cdktfObject, hasBrand, isProvider, isResource } from '../synth/identity';
 import type { CustodySuppression } from './manifest/suppressions';
+import { configFilesSchema, fileOwner } from './file-props';
 import { hostPathProblem, secretNameSchema, shownValue } from './safe-names';
 
 // The props schemas of the constructs (those of the drill and of MasterKeyCustody live with
@@ -91,20 +92,6 @@ function absolutePath(what: string) {
       });
     }
   });
-}
-
-/** `root` or a numeric id: who may own the key file (the user the app runs as). */
-function fileOwner(what: 'owner' | 'group', id: 'uid' | 'gid'): z.ZodType<'root' | number | undefined> {
-  return z
-    .unknown()
-    .optional()
-    .superRefine((v, ctx) => {
-      if (v === undefined || v === 'root' || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xfffffffe)) return;
-      ctx.addIssue({
-        code: 'custom',
-        message: `${shownValue(String(v))} is not allowed: give "root" or the numeric ${id} the app runs as (a name cannot be checked on the host, a number can), or leave ${what} out`,
-      });
-    }) as z.ZodType<'root' | number | undefined>;
 }
 
 /** An optional string that may only be `value`; typed as that literal, which the refinement guarantees. */
@@ -540,20 +527,6 @@ export const containerSchema = once(() => {
 
   return containerSchema satisfies z.ZodType<Omit<ProtectedAppContainerProps, keyof KeyPassingProps>>;
 });
-
-/** `configFiles` of the protected apps: literal absolute paths, on the host and in the container. */
-function configFilesSchema() {
-  const path = (what: string) =>
-    z.string().superRefine((v, ctx) => {
-      const unsafe = hostPathProblem(v);
-      if (TOKEN_RE.test(v)) ctx.addIssue({ code: 'custom', message: `${what} "${v}" must be a literal path known at synth time, not a Terraform expression` });
-      else if (unsafe !== undefined) ctx.addIssue({ code: 'custom', message: `${what} ${shownValue(v)} ${unsafe}; give a plain absolute path` });
-      else if (!v.startsWith('/') || v === '/' || v.endsWith('/') || v.split('/').includes('..')) {
-        ctx.addIssue({ code: 'custom', message: `${what} "${v}" must be an absolute path naming a file, without ".." segments or a trailing "/", e.g. "/etc/zitadel/config.yaml"` });
-      }
-    });
-  return z.array(z.object({ source: path('source'), target: path('target') })).optional();
-}
 
 /** Schema of {@link ProtectedAppServiceProps} but how the key is passed ({@link keyPassingSchema} checks that). */
 export const serviceSchema = once(() => {
