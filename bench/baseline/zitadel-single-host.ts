@@ -1056,7 +1056,7 @@ export function buildApp(outdir?: string): App {
       command: [
         "sh",
         "-c",
-        "f=\"$1\"; d=$(dirname \"$f\"); rc=0\nif [ ! -f \"$f\" ]; then echo \"key file missing: $f\"; exit 1; fi\nfs=$(stat -c '%a %u %g' \"$f\"); ds=$(stat -c '%a %u %g' \"$d\")\nif [ \"$fs\" != \"400 0 0\" ]; then echo \"key file is mode/uid/gid $fs, want 400 0 0\"; rc=1; fi\nif [ \"$ds\" != \"700 0 0\" ]; then echo \"key directory is mode/uid/gid $ds, want 700 0 0\"; rc=1; fi\nif [ \"$rc\" = 0 ]; then echo \"key file ok: 400 root:root in a 700 root:root directory\"; fi\nexit \"$rc\"",
+        "f=\"$1\"; d=$(dirname \"$f\"); rc=0\nif [ ! -f \"$f\" ]; then echo \"key file missing: $f\"; exit 1; fi\nfs=$(stat -c '%a %u %g' \"$f\"); ds=$(stat -c '%a %u %g' \"$d\")\nif [ \"$fs\" != \"400 1000 1000\" ]; then echo \"key file is mode/uid/gid $fs, want 400 1000 1000\"; rc=1; fi\nif [ \"$ds\" != \"700 0 0\" ]; then echo \"key directory is mode/uid/gid $ds, want 700 0 0\"; rc=1; fi\nif [ \"$rc\" = 0 ]; then echo \"key file ok: 400 1000:1000 in a 700 root:root directory\"; fi\nexit \"$rc\"",
         "key-check",
         "/custody/keydir/masterkey",
       ],
@@ -1100,7 +1100,7 @@ export function buildApp(outdir?: string): App {
         postcondition: [
           {
             condition: "${self.exit_code == 0}",
-            errorMessage: "deploy-time key check failed for /etc/zitadel/masterkey (key zitadel-master): ${self.container_logs}. Fix on the host: chown root:root /etc/zitadel/masterkey /etc/zitadel && chmod 0400 /etc/zitadel/masterkey && chmod 0700 /etc/zitadel",
+            errorMessage: "deploy-time key check failed for /etc/zitadel/masterkey (key zitadel-master): ${self.container_logs}. Fix on the host: chown 1000:1000 /etc/zitadel/masterkey && chown root:root /etc/zitadel && chmod 0400 /etc/zitadel/masterkey && chmod 0700 /etc/zitadel",
           },
         ],
       },
@@ -1138,6 +1138,12 @@ export function buildApp(outdir?: string): App {
           target: "/run/secrets/masterkey",
           type: "bind",
         },
+        {
+          readOnly: true,
+          source: "/etc/zitadel/config.yaml",
+          target: "/etc/zitadel/config.yaml",
+          type: "bind",
+        },
       ],
       name: "zitadel",
       networksAdvanced: [
@@ -1152,6 +1158,7 @@ export function buildApp(outdir?: string): App {
         },
       ],
       restart: "unless-stopped",
+      user: "1000:1000",
       provider: p70,
       dependsOn: [r61],
     });
@@ -1193,11 +1200,12 @@ export function buildApp(outdir?: string): App {
             ],
             "fingerprint": "kcfp1:5b30c0eca437358ca0d034b554d6bad1:01b2170fd0840e31f12e802391699f2cbaf779797e18bd6e1c52053245ad1df0",
             "hostFile": {
+              "appUser": "1000:1000",
               "deployCheck": true,
               "dirMode": "0700",
-              "group": "root",
+              "group": "1000",
               "mode": "0400",
-              "owner": "root",
+              "owner": "1000",
               "path": "/etc/zitadel/masterkey",
             },
             "hostPath": "/etc/zitadel/masterkey",

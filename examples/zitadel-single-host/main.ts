@@ -2,9 +2,11 @@
  * zitadel-single-host: the setup of the Zitadel field notes (shared/seeds), as code.
  *
  * - `zitadel-host`: Zitadel v4.13.0 and postgres 17 on one docker host; the master key is the
- *   host file /etc/zitadel/masterkey (0400 root:root in a 0700 directory, checked at deploy),
- *   mounted read-only and passed with --masterkeyFile. Declared copies outside Terraform: an
- *   age-encrypted cold copy on the NAS and a paper copy in the office safe.
+ *   host file /etc/zitadel/masterkey (0400, owned by 1000:1000, the user the Zitadel image runs
+ *   as, in a 0700 root:root directory, checked at deploy), mounted read-only and passed with
+ *   --masterkeyFile; Zitadel runs as 1000:1000 explicitly. Its configuration, the host file
+ *   /etc/zitadel/config.yaml, is mounted read-only where `--config` names it. Declared copies
+ *   outside Terraform: an age-encrypted cold copy on the NAS and a paper copy in the office safe.
  * - `key-custody`: the offsite key-backup bucket, in its own AWS account and state.
  * - `db-backups`: the DB-backup bucket, in another AWS account and state.
  * - `drill-host` + `drill-schedule`: the quarterly recovery drill on a scratch docker host,
@@ -42,6 +44,12 @@ export const SETTINGS = {
   prodHost: 'ssh://deploy@zitadel.example.com',
   scratchHost: 'ssh://deploy@scratch.example.com',
   keyId: 'zitadel-master',
+  /**
+   * Zitadel's configuration file on the production host (database connection, external
+   * domain; no secrets in it that the key protects), mounted read-only at the same path in the
+   * container. It must be readable by uid 1000 (e.g. `chown root:1000`, `chmod 0440`).
+   */
+  zitadelConfig: '/etc/zitadel/config.yaml',
   /** Stable names (app, key, account): the drill is given them, it never reads the bucket stacks' state. */
   keyBucket: 'zitadel-master-keys-111111111111',
   dbBucket: 'zitadel-master-db-222222222222',
@@ -100,7 +108,9 @@ export function buildApp(outdir?: string): App {
   new ProtectedAppContainer(host, 'Zitadel', {
     masterKey: key,
     provider: prodDocker,
-    command: ['start-from-init', '--config', '/etc/zitadel/config.yaml', '--tlsMode', 'external'],
+    command: ['start-from-init', '--config', s.zitadelConfig, '--tlsMode', 'external'],
+    // `--config` names a file: mount it, read-only, from where SETTINGS declares it.
+    configFiles: [{ source: s.zitadelConfig, target: s.zitadelConfig }],
     ports: [{ internal: 8080, external: 8080 }],
     networks: [net.name],
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CeremonyError, fsFailure } from './errors';
 
@@ -54,8 +54,8 @@ export function checkTarget(file: string, force: boolean, what: string): void {
   if (!force) throw new CeremonyError(`${what} ${file} already exists; refusing to overwrite a key copy: choose another path, or pass --force to replace it`);
 }
 
-/** Write `bytes` to a fresh temporary file beside `final` with `mode`, flushed to disk. */
-export function stage(final: string, bytes: Uint8Array, mode: number, replace: boolean): StagedFile {
+/** Write `bytes` to a fresh temporary file beside `final` with `mode` (and `owner`, when given), flushed to disk. */
+export function stage(final: string, bytes: Uint8Array, mode: number, replace: boolean, owner?: { readonly uid: number; readonly gid: number }): StagedFile {
   const temp = join(dirname(final), `.${basename(final)}.tmp-${randomBytes(6).toString('hex')}`);
   let fd: number;
   try {
@@ -64,6 +64,8 @@ export function stage(final: string, bytes: Uint8Array, mode: number, replace: b
     throw fsFailure('write', final, e);
   }
   try {
+    // Given away before the key is written, so the file never holds it under another owner.
+    if (owner) fchownSync(fd, owner.uid, owner.gid);
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fingerprintPrefix, keyFingerprint } from '../policy/fingerprint';
-import { generateKeyText, type AppProfile } from '../profiles';
+import { generateKeyText, keyFileOwnerOf, type AppProfile } from '../profiles';
 import { ageEncrypt, checkRecipients } from './age';
 import { prepareAwsHot, type AwsHotOptions, type AwsHotTarget, type AwsHotWrite } from './aws-hot';
 import { CeremonyError } from './errors';
@@ -31,6 +31,11 @@ export interface KeygenOptions {
   readonly aws?: AwsHotOptions;
   /** Mode of the hot copy, `0o400` or `0o600` (only where the profile accepts it). @default 0o400 */
   readonly hotMode?: number;
+  /**
+   * Owner of the hot copy file: the MasterKey's hotCopy owner and group.
+   * @default - the profile's image user (zitadel: 1000:1000), else root
+   */
+  readonly hotOwner?: { readonly uid: number; readonly gid: number };
   /** Characters in the key; a hex profile takes 64 or 32. @default the profile's `encoding.length` */
   readonly length?: number;
   readonly cold?: readonly ColdTarget[];
@@ -146,7 +151,10 @@ export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
     if (hot) copies.push(copy('hot', 'host-file', hot, false, false));
     if (cloud) copies.push(copy('hot', cloud.medium, cloud.location, false, false));
 
-    const hotFile = hot ? stage(hot, key, o.hotMode ?? 0o400, force) : undefined;
+    const owner = o.hotOwner ?? keyFileOwnerOf(o.profile);
+    const uid = process.getuid?.();
+    // Only root can give a file away; run as another user, keygen says what to run instead.
+    const hotFile = hot ? stage(hot, key, o.hotMode ?? 0o400, force, uid === 0 ? owner : undefined) : undefined;
     if (hotFile) staged.push(hotFile);
     const sealed = recipients.length > 0 ? await ageEncrypt(key, recipients) : undefined;
     for (const c of cold) {
@@ -154,7 +162,17 @@ export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
       copies.push(copy('cold', c.medium, c.path, false, true));
     }
     if (paper) {
-      const sheet = paperSheet(key, { app: o.profile.name, keyId: o.keyId, generation, date, fingerprint, hotPath: hot, length });
+      const sheet = paperSheet(key, {
+        app: o.profile.name,
+        keyId: o.keyId,
+        generation,
+        date,
+        fingerprint,
+        hotPath: hot,
+        length,
+        owner: `${owner.uid}:${owner.gid}`,
+        mode: `0${(o.hotMode ?? 0o400).toString(8)}`,
+      });
       staged.push(stage(paper, sheet, 0o600, force));
       sheet.fill(0);
       copies.push(copy('paper', 'paper', `safe (sheet ${paper})`, true, false));
@@ -175,8 +193,12 @@ export async function keygen(o: KeygenOptions): Promise<KeygenResult> {
     if (cloud) await cloud.put(key);
     if (recordFile) put(recordFile);
     const notes: string[] = [];
-    const uid = process.getuid?.();
-    if (hot && uid !== undefined && uid !== 0) notes.push(`the hot copy belongs to uid ${uid}; the ${o.profile.name} profile wants root: \`chown root:root ${hot}\` (and its folder)`);
+    const wanted = owner.uid === 0 && owner.gid === 0 ? 'root:root' : `${owner.uid}:${owner.gid}`;
+    if (hot && uid !== undefined && uid !== 0) {
+      notes.push(`the hot copy belongs to uid ${uid}; the ${o.profile.name} key file must belong to ${wanted}: as root, \`chown ${wanted} ${hot}\` (and \`chown root:root\` its folder)`);
+    } else if (hot && wanted !== 'root:root') {
+      notes.push(`the hot copy belongs to ${wanted}${o.profile.runsAs?.uid === owner.uid ? `, the user the ${o.profile.name} image runs as (${o.profile.runsAs.user}), so that the app can read it` : ''}; its folder stays root's (0700)`);
+    }
     if (paper) notes.push(`print ${paper}, seal it, store it in the safe, then delete the file (it holds the key in clear text)`);
     notes.push(`fingerprint ${fingerprintPrefix(fingerprint)}: set fingerprint: "${fingerprint}" on the MasterKey ${o.keyId}, generation ${generation}`);
     return { fingerprint, copies, notes };

@@ -16,6 +16,10 @@ export interface PaperFacts {
   readonly hotPath?: string;
   /** Characters in the key (for `head -c`). */
   readonly length: number;
+  /** Numeric `uid:gid` the key file belongs to (`0:0`, or the app's user, Zitadel: `1000:1000`). @default '0:0' */
+  readonly owner?: string;
+  /** Mode of the key file. @default '0400' */
+  readonly mode?: string;
 }
 
 function esc(s: string): string {
@@ -76,7 +80,8 @@ ${keyLines(key).join('\n')}
 <ol>
 <li>As root: <code>install -d -m 0700 -o root -g root ${esc(hot.replace(/\/[^/]*$/, '') || '/')}</code></li>
 <li>Type the key without spaces, then press Ctrl-D twice: <code>(umask 077; head -c ${f.length} &gt; ${esc(hot)})</code></li>
-<li>Check it: <code>key-custody verify-key ${esc(hot)} --app ${esc(f.app)} --fingerprint ${esc(f.fingerprint)}</code> must say the fingerprint matches.</li>
+<li>Give it its owner and mode: <code>chown ${esc(f.owner === undefined || f.owner === '0:0' ? 'root:root' : f.owner)} ${esc(hot)} &amp;&amp; chmod ${esc(f.mode ?? '0400')} ${esc(hot)}</code></li>
+<li>Check it: <code>key-custody verify-key ${esc(hot)} --app ${esc(f.app)}${f.owner !== undefined ? ` --owner ${esc(f.owner)}` : ''} --fingerprint ${esc(f.fingerprint)}</code> must say the fingerprint matches.</li>
 </ol>
 </body></html>
 `;

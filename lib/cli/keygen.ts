@@ -13,7 +13,7 @@ export interface KeygenIo {
 
 export const KEYGEN_USAGE = `Usage: key-custody keygen --app ${Object.keys(BUILT_IN_PROFILES).join('|')}
          (--hot <file> | --hot-secret <arn|name> | --hot-parameter <name>)
-         [--key-id <id>] [--generation N] [--key-format hex64|hex32] [--hot-mode 0400|0600]
+         [--key-id <id>] [--generation N] [--key-format hex64|hex32] [--hot-mode 0400|0600] [--hot-owner <uid>:<gid>]
          [--cold <file.age>[=<medium>] --recipient <age1...>]... [--offsite s3://<bucket>[/<prefix>]]
          [--endpoint <url>] [--region <region>] [--paper <file.html>] [--manifest <custody-copies.json>]
          [--force]
@@ -22,7 +22,8 @@ The key ceremony of the runbooks, in one step:
   1. generate the key from the system's CSPRNG in the app's format (zitadel: 32 base64
      characters; servos/act: 64 hex characters, or 32 with --key-format hex32);
   2. write the hot copy: a file owner-only (0400; 0600 with --hot-mode where the runbook
-     allows it) in a 0700 folder, no trailing newline; or the value of the Secrets Manager
+     allows it) in a 0700 folder, no trailing newline, owned by root or, for zitadel, by
+     1000:1000, the user its image runs as (--hot-owner for another); or the value of the Secrets Manager
      secret / SSM SecureString parameter Terraform created without one (needs
      @aws-sdk/client-secrets-manager / @aws-sdk/client-ssm; a store that already holds a
      key is refused unless --force);
@@ -60,6 +61,7 @@ export function parseKeygenArgs(argv: readonly string[]): KeygenOptions | 'help'
   let generation: number | undefined;
   let format: string | undefined;
   let hotMode: number | undefined;
+  let hotOwner: { uid: number; gid: number } | undefined;
   const cold: ColdTarget[] = [];
   const recipients: string[] = [];
   let offsite: string | undefined;
@@ -106,6 +108,13 @@ export function parseKeygenArgs(argv: readonly string[]): KeygenOptions | 'help'
         const v = take();
         if (v !== '0400' && v !== '400' && v !== '0600' && v !== '600') throw new Usage(`--hot-mode ${JSON.stringify(v)}: use 0400 or 0600 (owner-only)`);
         hotMode = parseInt(v, 8);
+        break;
+      }
+      case '--hot-owner': {
+        const v = take();
+        const m = /^(\d{1,10}):(\d{1,10})$/.exec(v);
+        if (!m) throw new Usage(`--hot-owner ${JSON.stringify(v)}: give the numeric uid:gid the app runs as (the MasterKey's hotCopy owner and group), e.g. 1000:1000`);
+        hotOwner = { uid: Number(m[1]), gid: Number(m[2]) };
         break;
       }
       case '--cold': {
@@ -171,6 +180,7 @@ export function parseKeygenArgs(argv: readonly string[]): KeygenOptions | 'help'
     hotAws,
     aws: { region },
     hotMode,
+    hotOwner,
     cold,
     recipients,
     offsite,

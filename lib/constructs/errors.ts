@@ -356,3 +356,44 @@ export function suppressionWithoutOwner(scope: IConstruct, id: string, lacking: 
     [id],
   );
 }
+
+// --- the host key file: mode and owner, and who the app runs as (#20) ---
+
+/** MasterKey: a host-file mode the app's runbook does not allow (0600 for Zitadel). */
+export function keyFileModeNotAllowed(scope: IConstruct, profile: string, mode: string, allowed: readonly string[]): Error {
+  return refusal(
+    scope,
+    'MasterKey',
+    `hotCopy.mode "${mode}" is not allowed for the ${profile} key file: its runbook asks for ${allowed.join(' or ')}.\n` +
+      `fix: set hotCopy.mode to ${allowed.map((m) => `"${m}"`).join(' or ')}, or leave it out ("${allowed[0]}")`,
+  );
+}
+
+/** ProtectedAppContainer/Service: a `user` that cannot read the host key file. */
+export function userCannotReadKey(scope: IConstruct, construct: string, key: MasterKey, user: string, owner: string): Error {
+  return refusal(
+    scope,
+    construct,
+    `user "${user}" cannot read the key file ${key.hotCopyPath ?? ''}: it is mode ${key.keyFileMode}, owned by ${owner}, so only ${owner === '0:0' ? 'root' : `uid ${owner.split(':')[0]}`} (or root) can read it.\n` +
+      `fix: leave user out (the construct runs the app as ${owner}), set user to "${owner}", or give the MasterKey's hotCopy owner and group the numeric uid and gid the app runs as`,
+  );
+}
+
+/** ProtectedAppContainer/Service: the image runs as a non-root user, and the key file belongs to root. */
+export function imageUserCannotReadRootKey(scope: IConstruct, construct: string, key: MasterKey, runsAs: { user: string; uid: number; gid: number }): Error {
+  return refusal(
+    scope,
+    construct,
+    `the ${key.profile.name} image runs as USER ${runsAs.user} (uid ${runsAs.uid}), which cannot read the key file ${key.hotCopyPath ?? ''} (mode ${key.keyFileMode}, owned by root).\n` +
+      `fix: leave hotCopy owner and group out (the key file then belongs to ${runsAs.uid}:${runsAs.gid} and the app runs as it), or run the app as root with user: "0:0"`,
+  );
+}
+
+/** ProtectedAppContainer/Service: a further read-only file that would expose the key or shadow its mount. */
+export function configFileOverlapsKey(scope: IConstruct, construct: string, source: string, target: string, why: string): Error {
+  return refusal(
+    scope,
+    construct,
+    `configFiles entry "${source}" -> "${target}" ${why}.\n` + `fix: mount only files that are not the key, outside its directory and outside its path in the container`,
+  );
+}

@@ -17,6 +17,7 @@ import { TOKEN_RE } from './key/hot-copy';
 import type { MasterKey, MasterKeyProps } from './key/master-key';
 import { branded, cdktfObject, hasBrand, isProvider, isResource } from '../synth/identity';
 import type { CustodySuppression } from './manifest/suppressions';
+import { configFilesSchema, fileOwner } from './file-props';
 import { hostPathProblem, secretNameSchema, shownValue } from './safe-names';
 
 // The props schemas of the constructs (those of the drill and of MasterKeyCustody live with
@@ -127,10 +128,18 @@ export const masterKeySchema = once(() => {
     z.object({
       kind: z.literal('host-file'),
       path: absolutePath('path'),
-      mode: literalOnly('0400', 'the key file must be readable by its owner only'),
+      // Which of the two owner-only modes the app's runbook allows is checked by MasterKey, which knows the profile.
+      mode: z
+        .string()
+        .optional()
+        .superRefine((v, ctx) => {
+          if (v !== undefined && v !== '0400' && v !== '0600') {
+            ctx.addIssue({ code: 'custom', message: `"${v}" is not allowed: the key file must be readable by its owner only; use "0400" (or "0600" where the app's runbook asks for it) or leave it out` });
+          }
+        }) as z.ZodType<'0400' | '0600' | undefined>,
       directoryMode: literalOnly('0700', 'the key directory must not be listable by group or world'),
-      owner: literalOnly('root', 'the key file must belong to root'),
-      group: literalOnly('root', 'the key file must belong to group root'),
+      owner: fileOwner('owner', 'uid'),
+      group: fileOwner('group', 'gid'),
     }),
     z.object({
       kind: z.literal('secrets-manager'),
@@ -511,6 +520,7 @@ export const containerSchema = once(() => {
     restart: z.enum(['no', 'on-failure', 'always', 'unless-stopped']).optional(),
     deployCheck: z.boolean().optional(),
     checkImage: z.string().min(1).optional(),
+    configFiles: configFilesSchema(),
     labels: labelsSchema,
     provider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a docker provider').optional(),
   });
@@ -546,6 +556,7 @@ export const serviceSchema = once(() => {
     networks: z.array(z.string().min(1)).optional(),
     deployCheck: z.boolean().optional(),
     checkImage: z.string().min(1).optional(),
+    configFiles: configFilesSchema(),
     labels: z
       .record(z.string(), z.string())
       .superRefine((l, ctx) => {

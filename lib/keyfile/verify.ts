@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fingerprintMatches } from '../policy/fingerprint';
-import { acceptedLengths, BUILT_IN_PROFILES, keyTextOf, type AppProfile } from '../profiles';
+import { fingerprintSalt, keyFingerprint } from '../policy/fingerprint';
+import { acceptedLengths, BUILT_IN_PROFILES, keyFileOwnerOf, keyTextOf, type AppProfile } from '../profiles';
 
 // The key file check itself, usable from code (it is part of the package's API); the
 // `key-custody verify-key` command in lib/cli only parses its arguments and prints the result.
@@ -22,12 +22,32 @@ export interface VerifyKeyResult {
    * the `MasterKey` `fingerprint` prop); undefined when none was given.
    */
   readonly fingerprintMatches?: boolean;
+  /**
+   * The key's `kcfp1` fingerprint under the salt of the fingerprint, candidates or salt given
+   * (every copy of one key generation shares its salt, so this compares as text with the
+   * copies record and the `MasterKey` `fingerprint`); undefined when none was given.
+   */
+  readonly kcfp1?: string;
+  /** The candidate fingerprint the key has, when `candidates` were given and one matches. */
+  readonly matchedCandidate?: string;
 }
 
 /** Options of {@link verifyKeyFile}. */
 export interface VerifyKeyOptions {
   /** A `kcfp1:...` fingerprint the key must have; a mismatch is a problem. */
   readonly fingerprint?: string;
+  /**
+   * `kcfp1` fingerprints the key may have (those of a copies record); `matchedCandidate` says
+   * which one it has. None matching is a problem.
+   */
+  readonly candidates?: readonly string[];
+  /** A `kcfp1` salt (32 hex characters) to compute the key's fingerprint under. */
+  readonly salt?: string;
+  /**
+   * Numeric owner the file must have.
+   * @default - the profile's image user (Zitadel: 1000:1000), else root (0:0)
+   */
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 /** The file cannot be checked at all (missing, unreadable, not a regular file). */
@@ -122,7 +142,7 @@ function hexFound(length: number, accepted: readonly number[]): string {
  * Mode and owner of the file and its directory: `0400 root:root` (or `0600` where the
  * profile's runbook asks for it) in a `0700` root directory.
  */
-function checkPermissions(file: string, st: Stats, passed: string[], profile: AppProfile): string[] {
+function checkPermissions(file: string, st: Stats, passed: string[], profile: AppProfile, owner: { readonly uid: number; readonly gid: number }): string[] {
   const problems: string[] = [];
   const mode = st.mode & 0o7777;
   const modes = (profile.fileModes ?? ['0400']).map((m) => parseInt(m, 8));
@@ -133,9 +153,17 @@ function checkPermissions(file: string, st: Stats, passed: string[], profile: Ap
         : `has mode ${octal(mode)}; it must be owner-only, ${modes.map(octal).join(' or ')}: \`chmod 0400 ${file}\``,
     );
   }
-  if (st.uid !== 0) problems.push(`is owned by uid ${st.uid}; it must be owned by root: \`chown root:root ${file}\``);
-  if (st.gid !== 0) problems.push(`has group gid ${st.gid}; it must be group root: \`chown root:root ${file}\``);
-  if (modes.includes(mode) && st.uid === 0 && st.gid === 0) passed.push(`mode ${octal(mode)}, owner root:root`);
+  const root = owner.uid === 0 && owner.gid === 0;
+  const chown = `\`chown ${root ? 'root:root' : `${owner.uid}:${owner.gid}`} ${file}\``;
+  // Where the app's image runs as a non-root user (the Zitadel image: uid 1000), a root-owned
+  // 0400 file is unreadable to the app: the owner is that user, as the deploy-time check wants.
+  const who =
+    owner.uid === 0
+      ? 'root'
+      : `uid ${owner.uid}${profile.runsAs && profile.runsAs.uid === owner.uid ? `, the user the ${profile.name} image runs as (${profile.runsAs.user}), which cannot read a file only root can read` : ''}`;
+  if (st.uid !== owner.uid) problems.push(`is owned by uid ${st.uid}; it must be owned by ${who}: ${chown}`);
+  if (st.gid !== owner.gid) problems.push(`has group gid ${st.gid}; it must be group ${owner.gid === 0 ? 'root' : `gid ${owner.gid}`}: ${chown}`);
+  if (modes.includes(mode) && st.uid === owner.uid && st.gid === owner.gid) passed.push(`mode ${octal(mode)}, owner ${root ? 'root:root' : `${owner.uid}:${owner.gid}`}`);
 
   const dir = dirname(realpathSync(file));
   const ds = statSync(dir);
@@ -238,12 +266,38 @@ export function verifyKeyFile(path: string, profile: AppProfile | string, option
   const { st, bytes } = readKeyFile(file, p);
   const fingerprint = createHash('sha256').update(bytes).digest('hex');
   const passed: string[] = [];
-  const problems = [...checkEncoding(bytes, p, file, passed), ...checkPermissions(file, st, passed, p)];
+  const problems = [...checkEncoding(bytes, p, file, passed), ...checkPermissions(file, st, passed, p, options.owner ?? keyFileOwnerOf(p))];
   let matches: boolean | undefined;
-  if (options.fingerprint !== undefined) {
+  let kcfp1: string | undefined;
+  let matchedCandidate: string | undefined;
+  const given = options.fingerprint?.toLowerCase();
+  const candidates = (options.candidates ?? []).map((c) => c.toLowerCase());
+  const salt = [given, ...candidates].map((f) => (f === undefined ? undefined : fingerprintSalt(f))).find((x) => x !== undefined) ?? options.salt;
+  if (salt !== undefined || candidates.length > 0) {
+    // One scrypt per distinct salt (every copy of a key generation shares one): the results compare as text.
     const key = keyTextOf(p.encoding, bytes);
-    matches = fingerprintMatches(key, options.fingerprint);
-    key.fill(0);
+    const bySalt = new Map<string, string>();
+    const under = (s: string) => bySalt.get(s) ?? bySalt.set(s, keyFingerprint(key, s)).get(s)!;
+    try {
+      if (salt !== undefined) kcfp1 = under(salt);
+      matchedCandidate = candidates.find((c) => {
+        const s = fingerprintSalt(c);
+        return s !== undefined && under(s) === c;
+      });
+      if (given !== undefined && fingerprintSalt(given) !== undefined) matches = under(fingerprintSalt(given)!) === given;
+    } finally {
+      key.fill(0);
+    }
+    if (matchedCandidate !== undefined) kcfp1 = matchedCandidate;
+  }
+  if (options.candidates !== undefined) {
+    if (matchedCandidate !== undefined) passed.push('fingerprint found in the copies record: the record has copies of this key');
+    else
+      problems.push(
+        `has none of the ${candidates.length} fingerprint(s) of the copies record: it is another key than the ones keygen recorded (or a typing error on restore); find the copy whose fingerprint matches`,
+      );
+  }
+  if (given !== undefined) {
     if (matches === undefined) {
       problems.push(`the fingerprint to compare with is not a kcfp1 fingerprint; give the kcfp1:<salt>:<hash> value \`key-custody keygen\` printed (a SHA-256 is compared by eye with the sha256 line)`);
     } else if (matches) {
@@ -253,5 +307,13 @@ export function verifyKeyFile(path: string, profile: AppProfile | string, option
     }
   }
   bytes.fill(0);
-  return { ok: problems.length === 0, problems, fingerprint, passed, ...(matches !== undefined ? { fingerprintMatches: matches } : {}) };
+  return {
+    ok: problems.length === 0,
+    problems,
+    fingerprint,
+    passed,
+    ...(matches !== undefined ? { fingerprintMatches: matches } : {}),
+    ...(kcfp1 !== undefined ? { kcfp1 } : {}),
+    ...(matchedCandidate !== undefined ? { matchedCandidate } : {}),
+  };
 }

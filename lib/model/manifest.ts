@@ -103,6 +103,8 @@ function readKey(v: unknown): ManifestKey | undefined {
           group: str(hf.group) ?? '',
           dirMode: str(hf.dirMode) ?? '',
           deployCheck: hf.deployCheck === true,
+          modes: Array.isArray(hf.modes) ? hf.modes.filter((m): m is string => typeof m === 'string') : undefined,
+          appUser: str(hf.appUser),
         }
       : undefined,
     copies: arr<unknown>(o.copies).map(readCopy).filter((c): c is ManifestCopy => !!c),

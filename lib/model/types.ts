@@ -175,7 +175,18 @@ export interface ManifestKey {
   readonly profile?: string;
   readonly fingerprint?: string;
   readonly hostPath?: string;
-  readonly hostFile?: { readonly path: string; readonly mode: string; readonly owner: string; readonly group: string; readonly dirMode: string; readonly deployCheck: boolean };
+  readonly hostFile?: {
+    readonly path: string;
+    readonly mode: string;
+    readonly owner: string;
+    readonly group: string;
+    readonly dirMode: string;
+    readonly deployCheck: boolean;
+    /** Owner-only modes the app's runbook allows besides 0400 (ServOS/ACT: 0600). */
+    readonly modes?: readonly string[];
+    /** `uid:gid` the app containers run as; a non-root owner must be this user. */
+    readonly appUser?: string;
+  };
   readonly copies: readonly ManifestCopy[];
   readonly generations?: readonly ManifestGeneration[];
   /** Longest DB-backup retention the key must outlive, in days, if declared. */

@@ -20,6 +20,14 @@ export type KeyEncoding =
 /** A pinned hex key format: `hex64` (32 bytes, 64 characters) or `hex32` (16 bytes, 32 characters). */
 export type KeyFormat = 'hex64' | 'hex32';
 
+/** A numeric user the app runs as, with the name its image gives it (for messages only). */
+export interface AppUser {
+  /** User name inside the image, e.g. `zitadel`. */
+  readonly user: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
 /** How the app is told where the key file is. */
 export type KeyPassing =
   /** A command-line flag followed by the path, e.g. `--masterkeyFile /run/secrets/masterkey`. */
@@ -78,6 +86,14 @@ export interface AppProfile {
    */
   readonly fileModes?: readonly ('0400' | '0600')[];
   /**
+   * The non-root user the app's published image runs as (its Dockerfile's `USER`). The host
+   * key file is then owned by this uid and gid (still owner-only, mounted read-only), and the
+   * protected app containers run as `uid:gid` explicitly, so that the app can read its key and
+   * a change of the image's `USER` cannot silently make the key unreadable.
+   * @default - root: the key file is `root:root` and the container runs as the image's user
+   */
+  readonly runsAs?: AppUser;
+  /**
    * A line the app logs when it refuses to start with the wrong key (ServOS/ACT:
    * `MASTER KEY INTEGRITY CHECK FAILED`): the runbook's own failure signal, which a drill
    * looks for in the container's logs.
@@ -117,4 +133,9 @@ export function pinKeyFormat(profile: AppProfile, format: KeyFormat): AppProfile
 /** The lengths a profile's key file may have. */
 export function acceptedLengths(profile: AppProfile): readonly number[] {
   return profile.encoding.kind === 'hex' ? (profile.encoding.accepted ?? [profile.encoding.length]) : [profile.encoding.length];
+}
+
+/** The uid and gid a profile's host key file is owned by: its image's user, or root. */
+export function keyFileOwnerOf(profile: AppProfile): { readonly uid: number; readonly gid: number } {
+  return profile.runsAs ? { uid: profile.runsAs.uid, gid: profile.runsAs.gid } : { uid: 0, gid: 0 };
 }

@@ -20,6 +20,11 @@ export const ZITADEL: AppProfile = {
   integrityCanary: false,
   port: 8080,
   image: 'ghcr.io/zitadel/zitadel:v4.13.0',
+  // The published image's Dockerfile (apps/api/Dockerfile; build/Dockerfile before it) adds
+  // `useradd zitadel` on Debian, the first user (uid 1000, group 1000), and ends with
+  // `USER zitadel`; the official Helm chart runs it as `runAsUser: 1000`, `fsGroup: 1000`.
+  // A `0400 root:root` key file is unreadable to it, so the key file belongs to 1000:1000.
+  runsAs: { user: 'zitadel', uid: 1000, gid: 1000 },
   baseCommand: ['start-from-init', '--tlsMode', 'external'],
   // Seed §5: "v4 has no live rotation"; these are its steps, in its order.
   rotation: {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ describe('key-custody verify-key through the main entry point', () => {
     mkdirSync(keyDir);
     writeFileSync(join(keyDir, 'masterkey'), key);
     chmodSync(join(keyDir, 'masterkey'), 0o400);
+    chownSync(join(keyDir, 'masterkey'), 1000, 1000); // the user the Zitadel image runs as (#20)
     chmodSync(keyDir, 0o700);
     const t = io();
     const code = await main(['verify-key', join(keyDir, 'masterkey'), '--app', 'zitadel'], t.io);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 describe('verifyKeyFile / key-custody verify-key', () => {
   it.skipIf(!isRoot)('accepts a correct Zitadel key file and prints its SHA-256, never the key', () => {
     const file = keyFile(ZITADEL_KEY);
+    chownSync(file, 1000, 1000); // the user the Zitadel image runs as (#20)
     const r = verifyKeyFile(file, 'zitadel');
     expect(r).toMatchObject({ ok: true, problems: [], fingerprint: sha256(ZITADEL_KEY) });
     const { code, out, err } = cli(['verify-key', file, '--app', 'zitadel']);
@@ -96,7 +97,9 @@ describe('verifyKeyFile / key-custody verify-key', () => {
 
   it.skipIf(!isRoot)('rejects non-printable bytes and reports offsets, not bytes', () => {
     const bad = `${ZITADEL_KEY.slice(0, 10)}\u0001${ZITADEL_KEY.slice(11)}`;
-    const r = verifyKeyFile(keyFile(bad), 'zitadel');
+    const file = keyFile(bad);
+    chownSync(file, 1000, 1000); // the user the Zitadel image runs as (#20)
+    const r = verifyKeyFile(file, 'zitadel');
     expect(r.problems).toEqual([expect.stringContaining('1 byte(s) that are not printable ASCII (first at offset 10)')]);
   });
 

@@ -55,25 +55,29 @@ function basename(p: string): string {
  * the file is how KC003 sees that the mount is used by path. The script avoids `${` and
  * `%{`, which Terraform would read as interpolation and template directives.
  */
-function script(modes: readonly string[]): string {
-  // `400`, or `400`/`600` where the app's runbook asks for 600 (ServOS/ACT).
-  const want = modes.map((m) => String(parseInt(m, 8).toString(8)));
-  const fileTest = want.length === 1 ? `[ "$fs" != "${want[0]} 0 0" ]` : want.map((m) => `[ "$fs" != "${m} 0 0" ]`).join(' && ');
+function script(modes: readonly string[], uid: number, gid: number): string {
+  // `400`, or `400`/`600` where the app's runbook asks for 600 (ServOS/ACT); owned by root, or
+  // by the uid:gid the app runs as (the Zitadel image: 1000:1000).
+  const want = modes.map((m) => `${parseInt(m, 8).toString(8)} ${uid} ${gid}`);
+  const fileTest = want.map((w) => `[ "$fs" != "${w}" ]`).join(' && ');
+  const owner = uid === 0 && gid === 0 ? 'root:root' : `${uid}:${gid}`;
   return [
     'f="$1"; d=$(dirname "$f"); rc=0',
     'if [ ! -f "$f" ]; then echo "key file missing: $f"; exit 1; fi',
     'fs=$(stat -c \'%a %u %g\' "$f"); ds=$(stat -c \'%a %u %g\' "$d")',
-    `if ${fileTest}; then echo "key file is mode/uid/gid $fs, want ${want.map((m) => `${m} 0 0`).join(' or ')}"; rc=1; fi`,
+    `if ${fileTest}; then echo "key file is mode/uid/gid $fs, want ${want.join(' or ')}"; rc=1; fi`,
     'if [ "$ds" != "700 0 0" ]; then echo "key directory is mode/uid/gid $ds, want 700 0 0"; rc=1; fi',
-    `if [ "$rc" = 0 ]; then echo "key file ok: ${want.length === 1 ? want[0] : '$(stat -c %a "$f")'} root:root in a 700 root:root directory"; fi`,
+    `if [ "$rc" = 0 ]; then echo "key file ok: ${want.length === 1 ? want[0].split(' ')[0] : '$(stat -c %a "$f")'} ${owner} in a 700 root:root directory"; fi`,
     'exit "$rc"',
   ].join('\n');
 }
 
 /**
- * Deploy-time check of the host key file: `0400 root:root` (or `0600`, where the app's
- * runbook asks for it: ServOS/ACT) in a `0700 root:root` directory (the seeds' "verify
- * after boot"), done where the file is, on the docker host.
+ * Deploy-time check of the host key file: `0400` (or `0600`, where the app's runbook asks
+ * for it: ServOS/ACT), owned by root or, where the app's image runs as a non-root user, by
+ * that user (the Zitadel image: `1000:1000`, see {@link MasterKey.keyFileOwner}), in a
+ * `0700 root:root` directory (the seeds' "verify after boot"), done where the file is, on
+ * the docker host.
  *
  * Why this mechanism: Terraform cannot see host file modes, and a `local-exec`
  * provisioner runs on the machine that runs Terraform, not on the (remote) docker host.
@@ -113,7 +117,7 @@ export class KeyFileCheck extends Construct {
       provider: p.provider,
       name,
       image: this.image.imageId,
-      command: ['sh', '-c', script(key.profile.fileModes ?? ['0400']), 'key-check', inside],
+      command: ['sh', '-c', script(key.keyFileModes, key.keyFileOwner.uid, key.keyFileOwner.gid), 'key-check', inside],
       attach: true,
       logs: true,
       mustRun: false,
@@ -134,7 +138,9 @@ export class KeyFileCheck extends Construct {
             condition: '${self.exit_code == 0}',
             errorMessage: `deploy-time key check failed for ${path} (key ${
               key.keyId
-            }): \${self.container_logs}. Fix on the host: chown root:root ${path} ${dirname(path)} && chmod 0400 ${path} && chmod 0700 ${dirname(path)}`,
+            }): \${self.container_logs}. Fix on the host: ${
+              key.keyFileUser === '0:0' ? `chown root:root ${path} ${dirname(path)}` : `chown ${key.keyFileUser} ${path} && chown root:root ${dirname(path)}`
+            } && chmod ${key.keyFileMode} ${path} && chmod 0700 ${dirname(path)}`,
           },
         ],
       },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TAG_APP, TAG_KEY } from '../../policy/tags';
 import { keyArguments, secretPath, type AppProfile } from '../../profiles';
 import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyValueFlag } from '../../policy/keynames';
-import { noHostFileToMount, rotatingWithoutOffsiteCopy } from '../errors';
+import { configFileOverlapsKey, imageUserCannotReadRootKey, noHostFileToMount, rotatingWithoutOffsiteCopy, userCannotReadKey } from '../errors';
 import type { MasterKey } from '../key/master-key';
 import { CustodyManifest } from '../manifest/custody-manifest';
 import { hasOffsiteCopy, switchOver, type SwitchOver } from '../key/rotation';
@@ -173,8 +173,24 @@ export function requireHostPath(construct: string, scope: Construct, key: Master
   return key.hotCopyPath;
 }
 
+/** A host file bind-mounted read-only into a protected app (its configuration, a certificate). */
+export interface ConfigFileMount {
+  /** Absolute path of the file on the docker host, e.g. `/etc/zitadel/config.yaml`. */
+  readonly source: string;
+  /** Absolute path inside the container, e.g. `/etc/zitadel/config.yaml`. */
+  readonly target: string;
+}
+
 /** Props every protected app (container or Swarm service) shares besides how the key is passed. */
 export interface ProtectedAppCommonProps extends KeyPassingProps {
+  /**
+   * Further host files the app reads (its configuration, TLS certificates), each bind-mounted
+   * read-only at its `target`. The image's user must be able to read them (the Zitadel image:
+   * uid 1000, e.g. `chown root:1000` and `chmod 0440`). A file that is the key, a directory
+   * that holds it, or a target at or around the key's path in the container is refused.
+   * @default - none: only the key is mounted
+   */
+  readonly configFiles?: readonly ConfigFileMount[];
   /**
    * Image of the deploy-time check.
    * @default 'busybox:1.36.1'
@@ -228,4 +244,58 @@ export function prepareProtectedApp<T extends { masterKey: MasterKey; name?: str
   const passing = rotationAwarePassing(construct, scope, key, props);
   key.rotationRunbook?.useContainer(p.name ?? key.app);
   return { p, key, passing };
+}
+
+const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
+/**
+ * The read-only bind mounts of `configFiles`. Refuses a source that is a key file of the key
+ * (any generation) or a directory holding one, and a target at, above or inside a key mount:
+ * either would put the key where the custody checks do not look for it, or hide its mount.
+ */
+export function configFileMounts(
+  construct: string,
+  scope: Construct,
+  key: MasterKey,
+  keyMounts: readonly { readonly source: string; readonly target: string }[],
+  files: readonly ConfigFileMount[] | undefined,
+): { type: 'bind'; source: string; target: string; readOnly: true }[] {
+  const keyFiles = [...new Set([...key.generations.map((g) => g.hostPath), ...keyMounts.map((m) => m.source)].filter((p): p is string => p !== undefined))];
+  return (files ?? []).map((f) => {
+    const shown = keyFiles.find((k) => under(k, f.source));
+    if (shown !== undefined) throw configFileOverlapsKey(scope, construct, f.source, f.target, shown === f.source ? 'is the key file itself' : `is a directory that holds the key file ${shown}`);
+    const hidden = keyMounts.find((m) => under(m.target, f.target) || under(f.target, m.target));
+    if (hidden !== undefined) throw configFileOverlapsKey(scope, construct, f.source, f.target, `would cover the key's mount at ${hidden.target} in the container`);
+    return { type: 'bind' as const, source: f.source, target: f.target, readOnly: true as const };
+  });
+}
+
+/** `root`, `0`, `0:0`, `root:root`: the user that reads any file. */
+const isRootUser = (u: string) => /^(root|0)(:(root|0))?$/.test(u);
+
+/**
+ * The user a protected app runs as, so that it can read its key file: the `user` given, if it
+ * can read the file (root, or the file's owner uid); else the file's owner `uid:gid` when that is
+ * not root (the Zitadel image's `USER zitadel`, 1000:1000), set explicitly so that a change of the
+ * image's `USER` cannot make the key unreadable; else the image's own user. Refuses a `user` that
+ * cannot read the file, and a root-owned file for an image that runs as a non-root user. A
+ * non-root owner is recorded in the manifest as the app's user, which KC005 then accepts.
+ */
+export function appUserFor(construct: string, scope: Construct, key: MasterKey, user: string | undefined): string | undefined {
+  const owner = key.keyFileUser;
+  const ownerUid = String(key.keyFileOwner.uid);
+  const runsAs = key.profile.runsAs;
+  if (user !== undefined) {
+    const name = user.split(':')[0];
+    const reads = isRootUser(user) || name === ownerUid || (runsAs !== undefined && name === runsAs.user && String(runsAs.uid) === ownerUid);
+    if (!reads) throw userCannotReadKey(scope, construct, key, user, owner);
+    if (owner !== '0:0' && !isRootUser(user)) key.markAppUser(owner);
+    return user;
+  }
+  if (owner !== '0:0') {
+    key.markAppUser(owner);
+    return owner;
+  }
+  if (runsAs !== undefined && runsAs.uid !== 0) throw imageUserCannotReadRootKey(scope, construct, key, runsAs);
+  return undefined;
 }

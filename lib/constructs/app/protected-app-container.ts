@@ -7,7 +7,7 @@ import { namesNoImage } from '../errors';
 import type { MasterKey } from '../key/master-key';
 import { containerSchema } from '../props';
 import { KeyFileCheck } from './key-file-check';
-import { appLabels, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
+import { appLabels, appUserFor, configFileMounts, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
 import type { KeyMount } from '../key/rotation';
 
 /** Props of {@link ProtectedAppContainer}. */
@@ -25,9 +25,10 @@ export interface ProtectedAppContainerProps extends ProtectedAppCommonProps {
    */
   readonly image?: string | Image;
   /**
-   * User to run as. The key file is `0400 root:root`, so only uid 0 can read it; an image
-   * that runs as another user needs `user: '0'` here or fails to read the key at start.
-   * @default - the image's user
+   * User to run as. The key file is owner-only, so the app must run as its owner or as root:
+   * another user is refused.
+   * @default - the key file's owner when it is not root (Zitadel: `1000:1000`, the image's
+   *   `USER zitadel`); else the image's user
    */
   readonly user?: string;
   /**
@@ -119,9 +120,12 @@ export class ProtectedAppContainer extends Construct {
       entrypoint: props.entrypoint ? [...props.entrypoint] : undefined,
       command: passing.command,
       env: Object.keys(passing.env).length > 0 ? Object.entries(passing.env).map(([k, v]) => `${k}=${v}`) : undefined,
-      user: p.user,
+      user: appUserFor('ProtectedAppContainer', this, key, p.user),
       restart: p.restart ?? 'unless-stopped',
-      mounts: passing.switchOver.mounts.map((m) => ({ type: 'bind', source: m.source, target: m.target, readOnly: true })),
+      mounts: [
+        ...passing.switchOver.mounts.map((m) => ({ type: 'bind', source: m.source, target: m.target, readOnly: true })),
+        ...configFileMounts('ProtectedAppContainer', this, key, passing.switchOver.mounts, props.configFiles),
+      ],
       ports: p.ports?.map((x) => ({ internal: x.internal, external: x.external, ip: x.ip })),
       networksAdvanced: p.networks?.map((name) => ({ name })),
       labels: appLabels(key, p.labels),

@@ -5,7 +5,7 @@ import { missingOldSwarmSecret, namesNoImage } from '../errors';
 import type { MasterKey } from '../key/master-key';
 import { serviceSchema } from '../props';
 import { KeyFileCheck } from './key-file-check';
-import { appLabels, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
+import { appLabels, appUserFor, configFileMounts, prepareProtectedApp, type ProtectedAppCommonProps } from './key-mount';
 import { dockerService } from '../lazy-providers';
 import type { KeyMount } from '../key/rotation';
 import { brand } from '../../synth/identity';
@@ -61,8 +61,10 @@ export interface ProtectedAppServiceProps extends ProtectedAppCommonProps {
    */
   readonly replicas?: number;
   /**
-   * User to run as (the host file is `0400 root:root`).
-   * @default - the image's user
+   * User to run as. The key file (or Swarm secret file) is owner-only, so the app must run as
+   * its owner or as root: another user is refused.
+   * @default - the key file's owner when it is not root (Zitadel: `1000:1000`, the image's
+   *   `USER zitadel`); else the image's user
    */
   readonly user?: string;
   /**
@@ -133,6 +135,10 @@ export class ProtectedAppService extends Construct {
     }
 
     const labels = appLabels(key, p.labels);
+    const binds = [
+      ...(p.swarmSecret ? [] : mounts.map((m) => ({ type: 'bind', source: m.source, target: m.target, readOnly: true }))),
+      ...configFileMounts('ProtectedAppService', this, key, mounts, props.configFiles),
+    ];
     this.service = new (dockerService())(this, 'Service', {
       provider: p.provider,
       name: p.name ?? key.app,
@@ -145,16 +151,17 @@ export class ProtectedAppService extends Construct {
           command: props.entrypoint ? [...props.entrypoint] : undefined,
           args: passing.command,
           env: Object.keys(passing.env).length > 0 ? passing.env : undefined,
-          user: p.user,
+          user: appUserFor('ProtectedAppService', this, key, p.user),
           labels,
-          mounts: p.swarmSecret ? undefined : mounts.map((m) => ({ type: 'bind', source: m.source, target: m.target, readOnly: true })),
+          mounts: binds.length > 0 ? binds : undefined,
           secrets: p.swarmSecret
             ? mounts.map((m, i) => ({
                 secretId: (secrets[i] as SwarmSecretRef).secretId,
                 secretName: (secrets[i] as SwarmSecretRef).secretName,
                 fileName: m.target,
-                fileUid: '0',
-                fileGid: '0',
+                // Owned like the host file: by root, or by the user the app runs as.
+                fileUid: String(key.keyFileOwner.uid),
+                fileGid: String(key.keyFileOwner.gid),
                 fileMode: 0o400,
               }))
             : undefined,

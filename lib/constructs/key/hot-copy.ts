@@ -14,25 +14,27 @@ export interface HostFileHotCopy {
   /** Absolute path of the key file on the docker host, e.g. `/etc/zitadel/masterkey`. */
   readonly path: string;
   /**
-   * File mode. Only `0400` is accepted: the key is read by root and written by nobody.
+   * File mode, owner-only: `0400`, or `0600` where the profile's runbook asks for it
+   * (ServOS/ACT: "file permissions are set to 600"; Zitadel's runbook says `chmod 0400`).
    * @default '0400'
    */
-  readonly mode?: '0400';
+  readonly mode?: '0400' | '0600';
   /**
    * Mode of the directory that holds the file: not listable by group or world.
    * @default '0700'
    */
   readonly directoryMode?: '0700';
   /**
-   * File owner.
-   * @default 'root'
+   * File owner: `root`, or the numeric uid the app runs as. The protected app containers run
+   * as this uid (`user: "<uid>:<gid>"`), so that the app, and only the app, can read the key.
+   * @default - the profile's image user (Zitadel: 1000, the image's `USER zitadel`), else 'root'
    */
-  readonly owner?: 'root';
+  readonly owner?: 'root' | number;
   /**
-   * File group.
-   * @default 'root'
+   * File group: `root`, or the numeric gid the app runs as.
+   * @default - the profile's image group (Zitadel: 1000), else 'root'
    */
-  readonly group?: 'root';
+  readonly group?: 'root' | number;
 }
 
 /** Fields the two AWS hot copies share. */
@@ -64,7 +66,8 @@ interface AwsHotCopyBase {
   readonly valueVersion?: number;
   /**
    * Absolute host path where an agent on the docker host materialises the value for a
-   * container to bind-mount (declared like a host-file hot copy, `0400 root:root` in `0700`).
+   * container to bind-mount (declared like a host-file hot copy with its defaults: `0400`, owned
+   * by the profile's image user or root, in a `0700 root:root` directory).
    * @default - none: containers cannot mount this key until one is given
    */
   readonly hostPath?: string;

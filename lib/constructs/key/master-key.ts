@@ -6,8 +6,8 @@ import type { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { TAG_APP, TAG_KEY, TAG_ROLE, type ManifestCopy, type ManifestGeneration, type ManifestKey } from '../../model/types';
-import { BUILT_IN_PROFILES, type AppProfile } from '../../profiles';
-import { generationWithoutHostFile, grantReadNotArn, grantReadOnHostFile, noSuchGeneration, offsiteObjectInOtherStack, rotationRefused } from '../errors';
+import { BUILT_IN_PROFILES, keyFileOwnerOf, type AppProfile } from '../../profiles';
+import { generationWithoutHostFile, grantReadNotArn, grantReadOnHostFile, keyFileModeNotAllowed, noSuchGeneration, offsiteObjectInOtherStack, rotationRefused } from '../errors';
 import { CustodyManifest } from '../manifest/custody-manifest';
 import { brand, isResource } from '../../synth/identity';
 import { recordGrant } from '../../synth/sources';
@@ -102,6 +102,10 @@ interface HostFileDecl {
   group: string;
   dirMode: string;
   deployCheck: boolean;
+  /** The owner-only modes the app's runbook allows when more than 0400 (KC005 accepts these). */
+  modes?: string[];
+  /** `uid:gid` the app containers run as, recorded by them: a non-root owner must be it. */
+  appUser?: string;
 }
 
 /**
@@ -152,6 +156,12 @@ export class MasterKey extends Construct {
   public readonly offsiteChecks: ReadonlyMap<number, DataAwsS3Objects>;
   /** The rotation runbook, unless disabled. */
   public readonly rotationRunbook?: RotationRunbook;
+  /** Mode of the host key file (`0400`, or `0600` where the profile allows it). */
+  public readonly keyFileMode: '0400' | '0600';
+  /** Modes the deploy-time check accepts: the owner-only modes the profile's runbook allows. */
+  public readonly keyFileModes: readonly ('0400' | '0600')[];
+  /** Numeric owner of the host key file: root, or the user the app runs as (Zitadel: 1000:1000). */
+  public readonly keyFileOwner: { readonly uid: number; readonly gid: number };
 
   private readonly readers: string[] = [];
   private readonly hostFile?: HostFileDecl;
@@ -187,9 +197,27 @@ export class MasterKey extends Construct {
     const hot = props.hotCopy;
 
     const hostPath = hot.kind === 'host-file' ? hot.path : hot.hostPath;
+    this.keyFileModes = this.profile.fileModes ?? ['0400'];
+    this.keyFileMode = (hot.kind === 'host-file' ? hot.mode : undefined) ?? this.keyFileModes[0];
+    if (!this.keyFileModes.includes(this.keyFileMode)) throw keyFileModeNotAllowed(this, this.profile.name, this.keyFileMode, this.keyFileModes);
+    const byDefault = keyFileOwnerOf(this.profile);
+    const runsAs = this.profile.runsAs;
+    const numeric = (v: 'root' | number | undefined, fallback: number) => (v === undefined ? fallback : v === 'root' ? 0 : v);
+    this.keyFileOwner = hot.kind === 'host-file' ? { uid: numeric(hot.owner, byDefault.uid), gid: numeric(hot.group, byDefault.gid) } : byDefault;
     if (hostPath !== undefined) {
       this.hotCopyPath = hostPath;
-      this.hostFile = { path: hostPath, mode: '0400', owner: 'root', group: 'root', dirMode: '0700', deployCheck: false };
+      const name = (n: number) => (n === 0 ? 'root' : String(n));
+      this.hostFile = {
+        path: hostPath,
+        mode: this.keyFileMode,
+        owner: name(this.keyFileOwner.uid),
+        group: name(this.keyFileOwner.gid),
+        dirMode: '0700',
+        deployCheck: false,
+        ...(this.keyFileModes.some((m) => m !== '0400') ? { modes: [...this.keyFileModes] } : {}),
+        // The profile says its image runs as this user: the app is who reads a file it owns.
+        ...(runsAs && runsAs.uid === this.keyFileOwner.uid && runsAs.gid === this.keyFileOwner.gid && runsAs.uid !== 0 ? { appUser: this.keyFileUser } : {}),
+      };
     }
     if (hot.kind === 'host-file') {
       // The host file is a copy in its own right; a cloud store is counted from its tags.
@@ -392,5 +420,19 @@ export class MasterKey extends Construct {
    */
   public markDeployCheck(): void {
     if (this.hostFile) this.hostFile.deployCheck = true;
+  }
+
+  /**
+   * Record the `uid:gid` an app container runs as with this key (called by the app container
+   * constructs when the key file belongs to a non-root user); KC005 accepts a non-root owner
+   * only when it is the user the app runs as.
+   */
+  public markAppUser(user: string): void {
+    if (this.hostFile) this.hostFile.appUser = user;
+  }
+
+  /** `uid:gid` of the host key file, as the app containers' `user` is written. */
+  public get keyFileUser(): string {
+    return `${this.keyFileOwner.uid}:${this.keyFileOwner.gid}`;
   }
 }

@@ -116,8 +116,10 @@ function newKeyCommands(c: Ctx): string[] {
     '```sh',
     `install -d -m 0700 -o root -g root ${dir}`,
     `( umask 077; ${gen} )`,
-    `chown root:root ${c.newPath} && chmod 0400 ${c.newPath}`,
-    `key-custody verify-key ${c.newPath} --app ${c.profile.name}   # checks the encoding and the mode`,
+    `chown ${c.key.keyFileUser === '0:0' ? 'root:root' : c.key.keyFileUser} ${c.newPath} && chmod 0400 ${c.newPath}`,
+    `key-custody verify-key ${c.newPath} --app ${c.profile.name}${
+      c.key.keyFileUser === `${c.profile.runsAs?.uid ?? 0}:${c.profile.runsAs?.gid ?? 0}` ? '' : ` --owner ${c.key.keyFileUser}`
+    }   # checks the encoding, the mode and the owner`,
     '```',
     '',
     'The key goes from `openssl` into its file: never echo it, never paste it into a shell, a ticket or a chat.',

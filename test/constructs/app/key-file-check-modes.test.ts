@@ -1,10 +1,10 @@
 /**
  * The deploy-time key check accepts what the runbooks ask for (#20): 0400 for Zitadel, 0400 or
  * 0600 for ServOS/ACT ("file permissions are set to 600"). The synthesized script is run with
- * `sh` against real files (as root: the check wants root:root).
+ * `sh` against real files (as root: the check wants root:root, or 1000:1000 for Zitadel).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,12 +27,13 @@ function checkScript(app: 'zitadel' | 'servos' | 'act'): string {
 }
 
 let n = 0;
-function run(script: string, mode: number): { code: number | null; out: string } {
+function run(script: string, mode: number, owner?: [number, number]): { code: number | null; out: string } {
   const dir = join(root, `d${n++}`);
   mkdirSync(dir, { mode: 0o700 });
   const file = join(dir, 'key');
   writeFileSync(file, 'x');
   chmodSync(file, mode);
+  if (owner) chownSync(file, owner[0], owner[1]);
   const r = spawnSync('sh', ['-c', script, 'key-check', file]);
   return { code: r.status, out: r.stdout.toString() };
 }
@@ -48,9 +49,10 @@ describe.skipIf(!isRoot)('deploy-time key check modes', () => {
     }
   });
 
-  it('zitadel: 0400 only', () => {
+  it('zitadel: 0400 only, owned by 1000:1000 (the image user, #20)', () => {
     const script = checkScript('zitadel');
-    expect(run(script, 0o400)).toEqual({ code: 0, out: 'key file ok: 400 root:root in a 700 root:root directory\n' });
-    expect(run(script, 0o600)).toEqual({ code: 1, out: 'key file is mode/uid/gid 600 0 0, want 400 0 0\n' });
+    expect(run(script, 0o400, [1000, 1000])).toEqual({ code: 0, out: 'key file ok: 400 1000:1000 in a 700 root:root directory\n' });
+    expect(run(script, 0o600, [1000, 1000])).toEqual({ code: 1, out: 'key file is mode/uid/gid 600 1000 1000, want 400 1000 1000\n' });
+    expect(run(script, 0o400)).toEqual({ code: 1, out: 'key file is mode/uid/gid 400 0 0, want 400 1000 1000\n' });
   });
 });

@@ -34,7 +34,7 @@ describe('ProtectedAppContainer (Zitadel)', () => {
     expect(c.image).toMatch(/^\$\{docker_image\..+\.image_id\}$/);
   });
 
-  it('wires a deploy-time check that fails terraform apply unless the host file is 400 root in a 700 directory', () => {
+  it('wires a deploy-time check that fails terraform apply unless the host file is 400 (owned by the image user 1000) in a 700 root directory', () => {
     const b = newApp();
     new ProtectedAppContainer(b.stack, 'Zitadel', { masterKey: zitadelKey(b) });
     const { json } = synthJson(b);
@@ -46,7 +46,8 @@ describe('ProtectedAppContainer (Zitadel)', () => {
     const script = strs(check.command);
     expect(script.slice(-2)).toEqual(['key-check', '/custody/keydir/masterkey']);
     expect(script[2]).toContain(`stat -c '%a %u %g'`);
-    expect(script[2]).toContain('"400 0 0"');
+    // The Zitadel image runs as USER zitadel (uid 1000): its key file belongs to 1000:1000 (#20).
+    expect(script[2]).toContain('"400 1000 1000"');
     expect(script[2]).toContain('"700 0 0"');
     // The script never reads the file's content, and contains nothing Terraform would interpolate.
     expect(script[2]).not.toMatch(/\bcat\b|\bhead\b|\$\{|%\{/);

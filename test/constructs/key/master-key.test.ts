@@ -33,7 +33,8 @@ describe('MasterKey: host-file hot copy', () => {
       profile: 'zitadel',
       fingerprint: 'ab'.repeat(32),
       hostPath: '/etc/zitadel/masterkey',
-      hostFile: { path: '/etc/zitadel/masterkey', mode: '0400', owner: 'root', group: 'root', dirMode: '0700', deployCheck: true },
+      // Owned by 1000:1000, the user the Zitadel image runs as (#20).
+      hostFile: { path: '/etc/zitadel/masterkey', mode: '0400', owner: '1000', group: '1000', dirMode: '0700', deployCheck: true, appUser: '1000:1000' },
     });
     expect(k.copies).toEqual([
       { kind: 'hot', medium: 'host-file', location: '/etc/zitadel/masterkey', offsite: false, generation: 2 },
