@@ -31,7 +31,7 @@ describe('KC012 key-side keys serve only key-side principals', () => {
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ stack: 's', address: WRITER });
     expect(f[0].message).toBe(
-      `${WRITER} (stack s) ${DB_SIDE}, and KMS grant aws_kms_grant.g on key aws_kms_key.keys lets it use the key of the ` +
+      `${DB_SIDE}, and KMS grant aws_kms_grant.g on key aws_kms_key.keys lets it use the key of the ` +
         'key-backup store aws_s3_bucket.keys (stack s) (kms:encrypt, kms:generatedatakey); a key-side KMS key must serve only the principals of its own store',
     );
     expect(f[0].fix).toBe(
@@ -49,7 +49,7 @@ describe('KC012 key-side keys serve only key-side principals', () => {
     const f = rule.check(withExtra({ aws_kms_key: { keys: { description: 'keys key', enable_key_rotation: true, policy: keyPolicy } } }));
     expect(f.map((x) => x.address)).toEqual([WRITER]);
     expect(f[0].message).toBe(
-      `${WRITER} (stack s) ${DB_SIDE}, and key policy aws_kms_key.keys (statement Writers) on key aws_kms_key.keys lets it use the key ` +
+      `${DB_SIDE}, and key policy aws_kms_key.keys (statement Writers) on key aws_kms_key.keys lets it use the key ` +
         'of the key-backup store aws_s3_bucket.keys (stack s) (kms:encrypt, kms:generatedatakey, kms:generatedatakeywithoutplaintext, ' +
         'kms:generatedatakeypair, kms:generatedatakeypairwithoutplaintext); a key-side KMS key must serve only the principals of its own store',
     );
@@ -66,7 +66,7 @@ describe('KC012 key-side keys serve only key-side principals', () => {
     const f = rule.check(m);
     expect(f.map((x) => x.address)).toEqual(['aws_iam_role.dbjob']);
     expect(f[0].message).toBe(
-      'aws_iam_role.dbjob (stack s) is tagged custody:role=db-backup, and KMS grant aws_kms_grant.g on key aws_kms_key.keys lets it ' +
+      'is tagged custody:role=db-backup, and KMS grant aws_kms_grant.g on key aws_kms_key.keys lets it ' +
         'administer the key of the key-backup store aws_s3_bucket.keys (stack s) (kms:creategrant); a key-side KMS key must serve only the principals of its own store',
     );
   });

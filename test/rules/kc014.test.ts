@@ -87,10 +87,10 @@ describe('KC014 Terraform state is not stored in a custody bucket', () => {
     expect(findings(rule, ...stacks(w))).toEqual([]);
   });
 
-  it('can be suppressed with a reason', () => {
+  it('can be suppressed with a reason, an owner and an expiry', () => {
     const w = world();
     w.keys = doc(w.keys, s3Backend('keys.tfstate', 'kc-keys'));
-    w.keys = doc(w.keys, { resource: { terraform_data: { custody_manifest: { input: { ...manifestInput(w), suppressions: [{ id: 'KC014', reason: 'bootstrap state, moved next sprint', scope: 'terraform.backend' }] } } } } });
+    w.keys = doc(w.keys, { resource: { terraform_data: { custody_manifest: { input: { ...manifestInput(w), suppressions: [{ id: 'KC014', reason: 'bootstrap state, moved next sprint', owner: 'platform-team', expires: '2026-06-30', scope: 'terraform.backend' }] } } } } });
     const result = runRules(buildModel(stacks(w).map(([n, j]) => loadTerraformJson(n, j))), [rule], { today: '2026-01-01' });
     expect(result.findings.filter((f) => f.ruleId === 'KC014').map((f) => f.suppressed)).toEqual([true]);
   });
