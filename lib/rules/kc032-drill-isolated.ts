@@ -60,10 +60,12 @@ function checkHost(model: CustodyModel, c: Container, prod: ProdHosts, out: Rule
 
 /**
  * The drill's fetch jobs (`custody:component` = `db-fetch` or `key-restore`) must reach S3,
- * so they may use a non-internal network, provided only fetch jobs are on it: the drill's
- * database and app stay on the internal network and never get a route out.
+ * and its outcome job (`outcome`: pages a failure, records a pass; it mounts only the steps'
+ * status) must reach SNS, CloudWatch and Scheduler, so they may use a non-internal network,
+ * provided only such jobs are on it: the drill's database and app stay on the internal
+ * network and never get a route out.
  */
-const FETCH_COMPONENTS = new Set(['db-fetch', 'key-restore']);
+const FETCH_COMPONENTS = new Set(['db-fetch', 'key-restore', 'outcome']);
 
 function isFetchJob(c: Container): boolean {
   return FETCH_COMPONENTS.has(c.labels['custody:component'] ?? '');

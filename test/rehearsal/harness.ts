@@ -298,16 +298,16 @@ export async function runDrill(envs: DrillEnvironment, setup: DrillSetup): Promi
 
   const dbName = `drill_${n}`;
   const steps: { step: string; script: string; env: NodeJS.ProcessEnv }[] = [
-    { step: 'db-fetch', script: dbFetchScript(), env: { ...base, BUCKET: setup.dbBucket, PREFIX: '', MIN_AGE_DAYS: String(setup.minAgeDays ?? 7), DUMP_FILE: join(restore, 'db.dump'), S3_ENDPOINT: envs.s3 } },
+    { step: 'db-fetch', script: dbFetchScript(), env: { ...base, BUCKET: setup.dbBucket, PREFIX: '', MIN_AGE_DAYS: String(setup.minAgeDays ?? 7), DUMP_PATH: join(restore, 'db.dump'), S3_ENDPOINT: envs.s3 } },
     {
       step: 'key-fetch',
       script: keyFetchScript(),
-      env: { ...base, BUCKET: setup.keyBucket, KEY_ID: setup.keyId, KEY_GENERATIONS: keyGenerationTable(setup.active, setup.retired ?? []), ENCRYPTED_FILE: join(secrets, 'masterkey.age'), S3_ENDPOINT: envs.s3 },
+      env: { ...base, BUCKET: setup.keyBucket, KEY_ID: setup.keyId, KEY_GENERATIONS: keyGenerationTable(setup.active, setup.retired ?? []), ENCRYPTED_PATH: join(secrets, 'masterkey.age'), S3_ENDPOINT: envs.s3 },
     },
-    { step: 'key-decrypt', script: keyDecryptScript(), env: { ...base, IDENTITY_FILE: setup.identityFile, ENCRYPTED_FILE: join(secrets, 'masterkey.age'), KEY_FILE: keyFile, FILE_OWNER: owner } },
+    { step: 'key-decrypt', script: keyDecryptScript(), env: { ...base, IDENTITY_PATH: setup.identityFile, ENCRYPTED_PATH: join(secrets, 'masterkey.age'), RESTORED_KEY_PATH: keyFile, FILE_OWNER: owner } },
     setup.dbKind === 'postgres'
-      ? { step: 'db-restore', script: postgresRestoreScript(), env: { ...envs.pg.env, ...base, DUMP_FILE: join(restore, 'db.dump'), PGDATABASE: dbName } }
-      : { step: 'db-restore', script: sqliteRestoreScript(), env: { ...base, DUMP_FILE: join(restore, 'db.dump'), DATA_FILE: join(data, (setup.profile.database as { file: string }).file), FILE_OWNER: owner } },
+      ? { step: 'db-restore', script: postgresRestoreScript(), env: { ...envs.pg.env, ...base, DUMP_PATH: join(restore, 'db.dump'), PGDATABASE: dbName } }
+      : { step: 'db-restore', script: sqliteRestoreScript(), env: { ...base, DUMP_PATH: join(restore, 'db.dump'), DATA_PATH: join(data, (setup.profile.database as { file: string }).file), FILE_OWNER: owner } },
   ];
   if (setup.dbKind === 'postgres') envs.pg.psql(`CREATE DATABASE ${dbName}`);
 
@@ -350,7 +350,7 @@ export async function runDrill(envs: DrillEnvironment, setup: DrillSetup): Promi
         READINESS_PATH: setup.profile.readinessPath,
         TIMEOUT_SECONDS: '20',
         ...(setup.profile.failureSignal ? { FAILURE_SIGNAL: setup.profile.failureSignal, APP_LOG: appLogFile } : {}),
-        ...(setup.profile.name === 'zitadel' ? { LOGIN: 'zitadel-break-glass', BREAK_GLASS_FILE: writeBreakGlass(work) } : {}),
+        ...(setup.profile.name === 'zitadel' ? { LOGIN: 'zitadel-break-glass', BREAK_GLASS_PATH: writeBreakGlass(work) } : {}),
       });
       logs.proof = r.out;
       if (r.code !== 0) failedStep = 'proof';

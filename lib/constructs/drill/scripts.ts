@@ -65,17 +65,17 @@ const TAIL = 'tail_of() { tail -n 3 "$1" 2>/dev/null | tr "\\n" " " | cut -c 1-4
 
 /**
  * Step 1, `db-fetch` (DB-restore credential only): the newest object under `PREFIX` whose
- * LastModified is at least `MIN_AGE_DAYS` days ago, downloaded to `DUMP_FILE`. Writes
+ * LastModified is at least `MIN_AGE_DAYS` days ago, downloaded to `DUMP_PATH`. Writes
  * `BACKUP_SOURCE` and `BACKUP_DATE` (UTC day) to the status folder.
  *
- * Env: `BUCKET`, `PREFIX`, `MIN_AGE_DAYS`, `DUMP_FILE`, `STATUS_DIR`; optional `S3_ENDPOINT`.
+ * Env: `BUCKET`, `PREFIX`, `MIN_AGE_DAYS`, `DUMP_PATH`, `STATUS_DIR`; optional `S3_ENDPOINT`.
  */
 export function dbFetchScript(): string {
   return [
     ...preamble('db-fetch'),
     TAIL,
     'S3_ENDPOINT=$(opt S3_ENDPOINT)',
-    'err="$DUMP_FILE.err"',
+    'err="$DUMP_PATH.err"',
     // LastModified is "2025-01-06T10:00:00.000Z" (CLI v1) or "2025-01-06T10:00:00+00:00" (v2): the first 19 characters compare as text.
     'cutoff=$(date -u -d "@$(( $(date +%s) - MIN_AGE_DAYS * 86400 ))" +%Y-%m-%dT%H:%M:%S)',
     'listing=$(aws_at "$S3_ENDPOINT" s3api list-objects-v2 --bucket "$BUCKET" --prefix "$PREFIX" --query "Contents[].[LastModified,Key]" --output text 2> "$err") || fail "cannot list s3://$BUCKET/$PREFIX with the DB restore credential: $(tail_of "$err")"',
@@ -86,8 +86,8 @@ export function dbFetchScript(): string {
     'fi',
     'modified=$(printf "%s" "$line" | cut -f 1)',
     'key=$(printf "%s" "$line" | cut -f 2-)',
-    'aws_at "$S3_ENDPOINT" s3api get-object --bucket "$BUCKET" --key "$key" "$DUMP_FILE" > /dev/null 2> "$err" || fail "cannot download s3://$BUCKET/$key: $(tail_of "$err")"',
-    '[ -s "$DUMP_FILE" ] || fail "s3://$BUCKET/$key is empty"',
+    'aws_at "$S3_ENDPOINT" s3api get-object --bucket "$BUCKET" --key "$key" "$DUMP_PATH" > /dev/null 2> "$err" || fail "cannot download s3://$BUCKET/$key: $(tail_of "$err")"',
+    '[ -s "$DUMP_PATH" ] || fail "s3://$BUCKET/$key is empty"',
     'printf "%s\\n" "s3://$BUCKET/$key" > "$STATUS_DIR/BACKUP_SOURCE"',
     'printf "%s\\n" "$modified" | cut -c 1-10 > "$STATUS_DIR/BACKUP_DATE"',
     'echo "fetched s3://$BUCKET/$key, last modified $modified UTC (cut-off $cutoff UTC)"',
@@ -97,11 +97,11 @@ export function dbFetchScript(): string {
 /**
  * Step 2, `key-fetch` (key-restore credential only): the key generation that was active on the
  * backup's day (`KEY_GENERATIONS`, see {@link keyGenerationTable}), its offsite object
- * `[KEY_PREFIX/]<KEY_ID>/<generation>/masterkey.age` downloaded to `ENCRYPTED_FILE`. An object
+ * `[KEY_PREFIX/]<KEY_ID>/<generation>/masterkey.age` downloaded to `ENCRYPTED_PATH`. An object
  * that is not age-encrypted is deleted again and refused: the offsite copy must never be a
  * plaintext key. Writes `KEY_GENERATION` and `KEY_SOURCE` to the status folder.
  *
- * Env: `BUCKET`, `KEY_ID`, `KEY_GENERATIONS`, `ENCRYPTED_FILE`, `STATUS_DIR`; optional `KEY_PREFIX`, `S3_ENDPOINT`.
+ * Env: `BUCKET`, `KEY_ID`, `KEY_GENERATIONS`, `ENCRYPTED_PATH`, `STATUS_DIR`; optional `KEY_PREFIX`, `S3_ENDPOINT`.
  */
 export function keyFetchScript(): string {
   return [
@@ -109,7 +109,7 @@ export function keyFetchScript(): string {
     TAIL,
     'S3_ENDPOINT=$(opt S3_ENDPOINT)',
     'KEY_PREFIX=$(opt KEY_PREFIX)',
-    'err="$ENCRYPTED_FILE.err"',
+    'err="$ENCRYPTED_PATH.err"',
     '[ -s "$STATUS_DIR/BACKUP_DATE" ] || fail "the backup\'s date is unknown: the DB fetch did not finish"',
     'day=$(cat "$STATUS_DIR/BACKUP_DATE")',
     'pick=$(printf "%s\\n" "$KEY_GENERATIONS" | awk -v d="$day" \'NF >= 3 { if ($2 == "-") { active = $0 } else if (chosen == "" && d <= $2) { chosen = $0 } } END { if (chosen != "") print chosen; else print active }\')',
@@ -117,13 +117,13 @@ export function keyFetchScript(): string {
     'gen=$(printf "%s" "$pick" | awk \'{ print $1 }\')',
     'case "$KEY_PREFIX" in ""|*/) ;; *) KEY_PREFIX="$KEY_PREFIX/" ;; esac',
     'object="$KEY_PREFIX$KEY_ID/$gen/masterkey.age"',
-    'version=$(aws_at "$S3_ENDPOINT" s3api get-object --bucket "$BUCKET" --key "$object" "$ENCRYPTED_FILE" --query VersionId --output text 2> "$err") ||',
+    'version=$(aws_at "$S3_ENDPOINT" s3api get-object --bucket "$BUCKET" --key "$object" "$ENCRYPTED_PATH" --query VersionId --output text 2> "$err") ||',
     '  fail "cannot fetch the offsite copy s3://$BUCKET/$object of generation $gen (active on the backup\'s day $day): $(tail_of "$err")"',
     // The age header: binary ("age-encryption.org/v1") or ASCII-armored. Anything else may be the key itself.
-    'head1=$(head -c 21 "$ENCRYPTED_FILE")',
-    'head2=$(head -c 34 "$ENCRYPTED_FILE")',
+    'head1=$(head -c 21 "$ENCRYPTED_PATH")',
+    'head2=$(head -c 34 "$ENCRYPTED_PATH")',
     'if [ "$head1" != "age-encryption.org/v1" ] && [ "$head2" != "-----BEGIN AGE ENCRYPTED FILE-----" ]; then',
-    '  rm -f "$ENCRYPTED_FILE"',
+    '  rm -f "$ENCRYPTED_PATH"',
     '  fail "s3://$BUCKET/$object is not age-encrypted: a plaintext key in the offsite bucket is refused (and was not kept); make the offsite copy again with key-custody keygen --offsite and delete this object"',
     'fi',
     'printf "%s\\n" "$pick" > "$STATUS_DIR/KEY_GENERATION"',
@@ -142,25 +142,25 @@ const KCFP1_CHECK = [
 ];
 
 /**
- * Step 3, `key-decrypt` (no network, no AWS credential): `ENCRYPTED_FILE` decrypted with the
- * drill operator's age identity (`IDENTITY_FILE`, a file on the scratch host, never in
+ * Step 3, `key-decrypt` (no network, no AWS credential): `ENCRYPTED_PATH` decrypted with the
+ * drill operator's age identity (`IDENTITY_PATH`, a file on the scratch host, never in
  * Terraform), checked against the generation's fingerprint in the custody manifest, and only
- * then moved to `KEY_FILE` (owner `FILE_OWNER`, mode 0400).
+ * then moved to `RESTORED_KEY_PATH` (owner `FILE_OWNER`, mode 0400).
  *
- * Env: `IDENTITY_FILE`, `ENCRYPTED_FILE`, `KEY_FILE`, `FILE_OWNER`, `STATUS_DIR`.
+ * Env: `IDENTITY_PATH`, `ENCRYPTED_PATH`, `RESTORED_KEY_PATH`, `FILE_OWNER`, `STATUS_DIR`.
  */
 export function keyDecryptScript(): string {
   return [
     ...preamble('key-decrypt'),
     TAIL,
     'umask 077',
-    'tmp="$KEY_FILE.unverified"',
-    'err="$KEY_FILE.err"',
+    'tmp="$RESTORED_KEY_PATH.unverified"',
+    'err="$RESTORED_KEY_PATH.err"',
     'cleanup() { rm -f "$tmp"; }',
     '[ -s "$STATUS_DIR/KEY_GENERATION" ] || fail "no key generation was fetched"',
     'read -r gen retired fp < "$STATUS_DIR/KEY_GENERATION"',
-    '[ -r "$IDENTITY_FILE" ] || fail "the drill operator\'s age identity $IDENTITY_FILE is missing or unreadable on the scratch host"',
-    'age -d -i "$IDENTITY_FILE" -o "$tmp" "$ENCRYPTED_FILE" 2> "$err" || { cleanup; fail "age cannot decrypt the offsite copy of generation $gen with the identity $IDENTITY_FILE: $(tail_of "$err")"; }',
+    '[ -r "$IDENTITY_PATH" ] || fail "the drill operator\'s age identity $IDENTITY_PATH is missing or unreadable on the scratch host"',
+    'age -d -i "$IDENTITY_PATH" -o "$tmp" "$ENCRYPTED_PATH" 2> "$err" || { cleanup; fail "age cannot decrypt the offsite copy of generation $gen with the identity $IDENTITY_PATH: $(tail_of "$err")"; }',
     '[ -s "$tmp" ] || { cleanup; fail "the offsite copy of generation $gen decrypts to an empty file"; }',
     'case "$fp" in',
     '  kcfp1:*)',
@@ -170,10 +170,10 @@ export function keyDecryptScript(): string {
     '  *)',
     '    [ "$(sha256sum < "$tmp" | cut -d " " -f 1)" = "$fp" ] || { cleanup; fail "the key restored for generation $gen does not match its SHA-256 fingerprint in the custody manifest"; } ;;',
     'esac',
-    'mv -f "$tmp" "$KEY_FILE"',
-    'chown "$FILE_OWNER" "$KEY_FILE"',
-    'chmod 0400 "$KEY_FILE"',
-    'echo "decrypted generation $gen with $IDENTITY_FILE; fingerprint matches the custody manifest"',
+    'mv -f "$tmp" "$RESTORED_KEY_PATH"',
+    'chown "$FILE_OWNER" "$RESTORED_KEY_PATH"',
+    'chmod 0400 "$RESTORED_KEY_PATH"',
+    'echo "decrypted generation $gen with $IDENTITY_PATH; fingerprint matches the custody manifest"',
   ].join('\n');
 }
 
@@ -183,20 +183,20 @@ export function keyDecryptScript(): string {
  * operations runbook's backup) to `psql`; gzip is unpacked first. The roles a plain dump names
  * in `OWNER TO` are created first (NOLOGIN), as `pg_restore --no-owner` makes them unnecessary.
  *
- * Env: `DUMP_FILE`, `PGHOST`, `PGUSER`, `PGDATABASE`, `STATUS_DIR`; optional `PGPORT`.
+ * Env: `DUMP_PATH`, `PGHOST`, `PGUSER`, `PGDATABASE`, `STATUS_DIR`; optional `PGPORT`.
  */
 export function postgresRestoreScript(): string {
   return [
     ...preamble('db-restore'),
     TAIL,
-    'err="$DUMP_FILE.restore.err"',
+    'err="$DUMP_PATH.restore.err"',
     'n=0',
     'until pg_isready -q; do n=$((n + 1)); [ "$n" -lt 90 ] || fail "the drill database $PGHOST did not accept connections within 180 s"; sleep 2; done',
-    'src=$(cat "$STATUS_DIR/BACKUP_SOURCE" 2>/dev/null || echo "$DUMP_FILE")',
-    'dump="$DUMP_FILE"',
+    'src=$(cat "$STATUS_DIR/BACKUP_SOURCE" 2>/dev/null || echo "$DUMP_PATH")',
+    'dump="$DUMP_PATH"',
     'if [ "$(head -c 2 "$dump" | od -An -tx1 | tr -d " \\n")" = "1f8b" ]; then',
-    '  gunzip -c "$dump" > "$DUMP_FILE.unpacked" 2> "$err" || fail "$src is gzip but does not unpack: $(tail_of "$err")"',
-    '  dump="$DUMP_FILE.unpacked"',
+    '  gunzip -c "$dump" > "$DUMP_PATH.unpacked" 2> "$err" || fail "$src is gzip but does not unpack: $(tail_of "$err")"',
+    '  dump="$DUMP_PATH.unpacked"',
     'fi',
     'if [ "$(head -c 5 "$dump")" = "PGDMP" ]; then',
     '  echo "restoring $src (pg_dump custom format) with pg_restore"',
@@ -216,32 +216,32 @@ export function postgresRestoreScript(): string {
 
 /**
  * Step 4, `db-restore` for SQLite: a database file (`SQLite format 3`) must pass
- * `PRAGMA integrity_check` and is copied to `DATA_FILE`; a SQL dump (`sqlite3 .dump`) is
- * replayed into a new `DATA_FILE`. The file then belongs to `FILE_OWNER`.
+ * `PRAGMA integrity_check` and is copied to `DATA_PATH`; a SQL dump (`sqlite3 .dump`) is
+ * replayed into a new `DATA_PATH`. The file then belongs to `FILE_OWNER`.
  *
- * Env: `DUMP_FILE`, `DATA_FILE`, `FILE_OWNER`, `STATUS_DIR`.
+ * Env: `DUMP_PATH`, `DATA_PATH`, `FILE_OWNER`, `STATUS_DIR`.
  */
 export function sqliteRestoreScript(): string {
   return [
     ...preamble('db-restore'),
     TAIL,
-    'err="$DUMP_FILE.restore.err"',
-    'src=$(cat "$STATUS_DIR/BACKUP_SOURCE" 2>/dev/null || echo "$DUMP_FILE")',
-    'rm -f "$DATA_FILE"',
-    'if [ "$(head -c 15 "$DUMP_FILE")" = "SQLite format 3" ]; then',
+    'err="$DUMP_PATH.restore.err"',
+    'src=$(cat "$STATUS_DIR/BACKUP_SOURCE" 2>/dev/null || echo "$DUMP_PATH")',
+    'rm -f "$DATA_PATH"',
+    'if [ "$(head -c 15 "$DUMP_PATH")" = "SQLite format 3" ]; then',
     '  echo "restoring $src (SQLite database file)"',
-    '  check=$(sqlite3 -readonly "$DUMP_FILE" "PRAGMA integrity_check;" 2> "$err") || fail "sqlite3 cannot open $src: $(tail_of "$err")"',
+    '  check=$(sqlite3 -readonly "$DUMP_PATH" "PRAGMA integrity_check;" 2> "$err") || fail "sqlite3 cannot open $src: $(tail_of "$err")"',
     '  [ "$check" = ok ] || fail "$src fails its integrity check: $(printf "%s" "$check" | head -n 3 | tr "\\n" " ")"',
-    '  cp "$DUMP_FILE" "$DATA_FILE"',
-    'elif head -c 65536 "$DUMP_FILE" | grep -qa -e "^PRAGMA " -e "^BEGIN TRANSACTION;" -e "^CREATE TABLE "; then',
+    '  cp "$DUMP_PATH" "$DATA_PATH"',
+    'elif head -c 65536 "$DUMP_PATH" | grep -qa -e "^PRAGMA " -e "^BEGIN TRANSACTION;" -e "^CREATE TABLE "; then',
     '  echo "restoring $src (SQL dump) with sqlite3"',
-    '  sqlite3 -bail "$DATA_FILE" < "$DUMP_FILE" 2> "$err" || { rm -f "$DATA_FILE"; fail "sqlite3 cannot replay $src: $(tail_of "$err")"; }',
+    '  sqlite3 -bail "$DATA_PATH" < "$DUMP_PATH" 2> "$err" || { rm -f "$DATA_PATH"; fail "sqlite3 cannot replay $src: $(tail_of "$err")"; }',
     'else',
     '  fail "$src is neither a SQLite database file nor a SQL dump"',
     'fi',
-    'chown "$FILE_OWNER" "$DATA_FILE"',
-    'chmod 0600 "$DATA_FILE"',
-    'echo "restored $src to $DATA_FILE"',
+    'chown "$FILE_OWNER" "$DATA_PATH"',
+    'chmod 0600 "$DATA_PATH"',
+    'echo "restored $src to $DATA_PATH"',
   ].join('\n');
 }
 
@@ -249,12 +249,12 @@ export function sqliteRestoreScript(): string {
  * Step 5, `proof` (on the drill network only): the app answers `READINESS_PATH` within
  * `TIMEOUT_SECONDS`, and its log (`APP_LOG`) never shows `FAILURE_SIGNAL`. With
  * `LOGIN=zitadel-break-glass`, the break-glass admin then logs in: a token from
- * `/oauth/v2/token` (client credentials of `BREAK_GLASS_FILE`: client id on line 1, secret on
+ * `/oauth/v2/token` (client credentials of `BREAK_GLASS_PATH`: client id on line 1, secret on
  * line 2) and `/auth/v1/users/me` with it. Issuing a token signs it with the instance's keys,
  * which only the right master key decrypts. Writes `PASSED` to the status folder.
  *
  * Env: `APP_URL`, `READINESS_PATH`, `TIMEOUT_SECONDS`, `STATUS_DIR`; optional `FAILURE_SIGNAL`,
- * `APP_LOG`, `LOGIN`, `BREAK_GLASS_FILE`.
+ * `APP_LOG`, `LOGIN`, `BREAK_GLASS_PATH`.
  */
 export function proofScript(): string {
   return [
@@ -262,7 +262,7 @@ export function proofScript(): string {
     'FAILURE_SIGNAL=$(opt FAILURE_SIGNAL)',
     'APP_LOG=$(opt APP_LOG)',
     'LOGIN=$(opt LOGIN)',
-    'BREAK_GLASS_FILE=$(opt BREAK_GLASS_FILE)',
+    'BREAK_GLASS_PATH=$(opt BREAK_GLASS_PATH)',
     'url="$APP_URL$READINESS_PATH"',
     'check_log() {',
     '  [ -n "$FAILURE_SIGNAL" ] || return 0',
@@ -278,8 +278,8 @@ export function proofScript(): string {
     'check_log',
     'proof="$url 200"',
     'if [ "$LOGIN" = zitadel-break-glass ]; then',
-    '  [ -r "$BREAK_GLASS_FILE" ] || fail "the break-glass admin\'s credential $BREAK_GLASS_FILE is missing or unreadable on the scratch host"',
-    '  { read -r client_id || true; read -r client_secret || true; } < "$BREAK_GLASS_FILE"',
+    '  [ -r "$BREAK_GLASS_PATH" ] || fail "the break-glass admin\'s credential $BREAK_GLASS_PATH is missing or unreadable on the scratch host"',
+    '  { read -r client_id || true; read -r client_secret || true; } < "$BREAK_GLASS_PATH"',
     // curl reads the credential from its config on stdin: never on a command line.
     '  answer=$(printf "user = \\"%s:%s\\"\\n" "$client_id" "$client_secret" | curl -sS --max-time 20 -K - -d grant_type=client_credentials --data-urlencode "scope=openid urn:zitadel:iam:org:project:id:zitadel:aud" "$APP_URL/oauth/v2/token" 2>&1) || true',
     '  token=$(printf "%s" "$answer" | sed -n \'s/.*"access_token" *: *"\\([^"]*\\)".*/\\1/p\')',
