@@ -12,7 +12,8 @@ const DB_IMAGE = /(^|\/)(postgres|postgis|timescaledb|cockroach|cockroachdb|mysq
 function isDatabase(c: Container): boolean {
   if (c.image && DB_IMAGE.test(c.image)) return true;
   const component = c.labels['custody:component'];
-  if (component !== undefined) return /^(db|database)$/i.test(component);
+  // A SQLite app's drill has no server: its restore job writes the drill's own database file.
+  if (component !== undefined) return /^(db|database|sqlite-restore)$/i.test(component);
   return /(^|[._-])(db|database|postgres|cockroach|mysql|mariadb)([._-]|$)/i.test(c.resource.name);
 }
 

@@ -153,7 +153,7 @@ export function renderRunbook(f: RunbookFacts): string {
     `- Next run: ${f.nextRun ?? 'see the reminder schedule in AWS'}`,
     `- DB backup restored: the newest object whose LastModified is at least **${f.restoreAgeDays} days** ago, from ${code(f.dbBucket)}${f.dbPrefix ? ` under prefix ${code(f.dbPrefix)}` : ''}`,
     `- Key restored from: the **offsite**, age-encrypted copy in ${code(f.keyBucket)}, object ${code(objectOf(0).replace('/0/', '/<generation>/'))} of the generation active on the backup's day - never the hot copy on the production host`,
-    `- Generations: ${f.generations.map((g) => `${g.generation}${g.retiredOn ? ` (retired ${g.retiredOn})` : ' (active)'}${g.fingerprint ? `, fingerprint ${code(g.fingerprint)}` : ', no fingerprint'}`).join('; ')}`,
+    `- Generations: ${f.generations.map((g) => `${g.generation}${g.retiredOn ? ` (retired ${g.retiredOn})` : ' (active)'}${g.fingerprint ? ', fingerprint recorded' : ', **no fingerprint** (the drill fails on it)'}`).join('; ')}`,
     `- Database: ${f.database.kind === 'postgres' ? `PostgreSQL ${code(f.names.database)}; the app gets ${f.database.env.map(code).join(', ')}` : `SQLite ${code(f.database.path ?? '')} in the app's container`}`,
     `- Scratch host: docker provider ${code(f.scratchProvider)}${f.scratchHost ? ` (${code(f.scratchHost)})` : ''}; docker part in stack ${code(f.dockerStack)}`,
     `- Reminder, P1 pages, results and the staleness alarm: SNS topic and schedule group ${code(f.scheduleGroup)} in stack ${code(f.awsStack)}`,

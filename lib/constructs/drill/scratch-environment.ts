@@ -178,12 +178,8 @@ export function createScratchEnvironment(p: ParsedDrillProps, inputs: ScratchInp
     { generation: key.generation, fingerprint: active?.fingerprint ?? key.fingerprint },
     key.generations.filter((g) => g.state === 'retired').map((g) => ({ generation: g.generation, retiredOn: g.retiredOn, fingerprint: g.fingerprint })),
   );
-  if (!(active?.fingerprint ?? key.fingerprint)) {
-    throw new Error(
-      `RecoveryDrill at ${drill.node.path}: key "${key.keyId}" generation ${key.generation} has no fingerprint, so the drill cannot prove that the key it restores is that key; ` +
-        'set fingerprint: "kcfp1:..." on the MasterKey (key-custody keygen prints it) or give its copiesRecord',
-    );
-  }
+  // A generation without a fingerprint is not refused here (keys declared before fingerprints
+  // existed still synthesize); the decrypt job fails the drill on it, and the runbook says so.
   const owner = p.keyFileOwner ?? '0:0';
   const keyCreds = { hostDir: p.keyCredentials?.hostDir ?? '/etc/key-custody/drill/key-restore', profile: p.keyCredentials?.profile ?? 'custody-drill-key-restore' };
   const dbCreds = { hostDir: p.dbCredentials?.hostDir ?? '/etc/key-custody/drill/db-restore', profile: p.dbCredentials?.profile ?? 'custody-drill-db-restore' };
@@ -353,7 +349,8 @@ export function createScratchEnvironment(p: ParsedDrillProps, inputs: ScratchInp
       env: ['DUMP_PATH=/restore/db.dump', `DATA_PATH=/data/${appDb.file}`, `FILE_OWNER=${owner}`, 'STATUS_DIR=/status'],
       mounts: [{ type: 'volume', source: dumpVolume.name, target: '/restore', readOnly: false }, { type: 'volume', source: dataVolume.name, target: '/data', readOnly: false }, status],
       networkMode: 'none',
-      labels: labelList(tags, 'db-restore'),
+      // The drill's own database is this job's file: KC032 counts `sqlite-restore` as the drill database.
+      labels: labelList(tags, 'sqlite-restore'),
       dependsOn: [dbFetch],
       ...oneShot('restore of the DB backup into the drill data volume'),
     });
