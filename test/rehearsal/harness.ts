@@ -304,7 +304,7 @@ export async function runDrill(envs: DrillEnvironment, setup: DrillSetup): Promi
       script: keyFetchScript(),
       env: { ...base, BUCKET: setup.keyBucket, KEY_ID: setup.keyId, KEY_GENERATIONS: keyGenerationTable(setup.active, setup.retired ?? []), ENCRYPTED_PATH: join(secrets, 'masterkey.age'), S3_ENDPOINT: envs.s3 },
     },
-    { step: 'key-decrypt', script: keyDecryptScript(), env: { ...base, IDENTITY_PATH: setup.identityFile, ENCRYPTED_PATH: join(secrets, 'masterkey.age'), RESTORED_KEY_PATH: keyFile, FILE_OWNER: owner } },
+    { step: 'key-decrypt', script: keyDecryptScript(), env: { ...base, IDENTITY_PATH: setup.identityFile, ENCRYPTED_PATH: join(secrets, 'masterkey.age'), RESTORED_KEY_PATH: keyFile, FILE_OWNER: owner, KEY_ENCODING: setup.profile.encoding.kind } },
     setup.dbKind === 'postgres'
       ? { step: 'db-restore', script: postgresRestoreScript(), env: { ...envs.pg.env, ...base, DUMP_PATH: join(restore, 'db.dump'), PGDATABASE: dbName } }
       : { step: 'db-restore', script: sqliteRestoreScript(), env: { ...base, DUMP_PATH: join(restore, 'db.dump'), DATA_PATH: join(data, (setup.profile.database as { file: string }).file), FILE_OWNER: owner } },

@@ -215,6 +215,8 @@ export function createScratchEnvironment(p: ParsedDrillProps, inputs: ScratchInp
     operator = new TerraformVariable(stack, operatorVariable, {
       type: 'string',
       description: `Who runs the recovery drills of key ${key.keyId} (written to the drill log): cdktf deploy --var='${operatorVariable}=<name>'`,
+      // A default keeps plans of the drill stack (CI) working; a drill run without -var says so in its log row.
+      default: 'not named (set -var drill operator)',
     });
     operator.overrideLogicalId(operatorVariable);
   }
@@ -289,7 +291,7 @@ export function createScratchEnvironment(p: ParsedDrillProps, inputs: ScratchInp
     image: toolsImageId,
     entrypoint: ['/bin/sh', '-c'],
     command: [keyDecryptScript(), 'key-decrypt'],
-    env: ['IDENTITY_PATH=/run/drill-identity/identity', 'ENCRYPTED_PATH=/restore/masterkey.age', `RESTORED_KEY_PATH=/restore/${keyFile.slice(keyFile.lastIndexOf('/') + 1)}`, `FILE_OWNER=${owner}`, 'STATUS_DIR=/status'],
+    env: ['IDENTITY_PATH=/run/drill-identity/identity', 'ENCRYPTED_PATH=/restore/masterkey.age', `RESTORED_KEY_PATH=/restore/${keyFile.slice(keyFile.lastIndexOf('/') + 1)}`, `FILE_OWNER=${owner}`, `KEY_ENCODING=${profile.encoding.kind}`, 'STATUS_DIR=/status'],
     mounts: [
       { type: 'bind', source: identityFile, target: '/run/drill-identity/identity', readOnly: true },
       { type: 'volume', source: keyVolume.name, target: '/restore', readOnly: false },

@@ -132,10 +132,15 @@ export function keyFetchScript(): string {
   ].join('\n');
 }
 
-/** python3: exit 0 when the key file (argv[1]) has the kcfp1 fingerprint argv[2] (lib/policy/fingerprint.ts). */
+/** python3: exit 0 when the key file (argv[1]) has the kcfp1 fingerprint argv[2] (lib/policy/fingerprint.ts); argv[3] is the key's encoding. */
 const KCFP1_CHECK = [
   'import hashlib, hmac, sys',
   'key = open(sys.argv[1], "rb").read()',
+  // As keyTextOf (lib/profiles/key-text.ts): a hex key is its digits without one trailing newline, in lower case.
+  'if sys.argv[3] == "hex":',
+  '    key = key[:-1] if key.endswith(b"\\n") else key',
+  '    key = key[:-1] if key.endswith(b"\\r") else key',
+  '    key = key.lower()',
   'version, salt, want = sys.argv[2].lower().split(":")',
   'got = hashlib.scrypt(key, salt=b"kcfp1:" + bytes.fromhex(salt), n=2 ** 17, r=8, p=1, maxmem=256 * 1024 * 1024, dklen=32)',
   'sys.exit(0 if hmac.compare_digest(got.hex(), want) else 1)',
@@ -147,7 +152,7 @@ const KCFP1_CHECK = [
  * Terraform), checked against the generation's fingerprint in the custody manifest, and only
  * then moved to `RESTORED_KEY_PATH` (owner `FILE_OWNER`, mode 0400).
  *
- * Env: `IDENTITY_PATH`, `ENCRYPTED_PATH`, `RESTORED_KEY_PATH`, `FILE_OWNER`, `STATUS_DIR`.
+ * Env: `IDENTITY_PATH`, `ENCRYPTED_PATH`, `RESTORED_KEY_PATH`, `FILE_OWNER`, `KEY_ENCODING` (`ascii` or `hex`, the profile's), `STATUS_DIR`.
  */
 export function keyDecryptScript(): string {
   return [
@@ -164,7 +169,7 @@ export function keyDecryptScript(): string {
     '[ -s "$tmp" ] || { cleanup; fail "the offsite copy of generation $gen decrypts to an empty file"; }',
     'case "$fp" in',
     '  kcfp1:*)',
-    `    python3 -c '${KCFP1_CHECK.join('\n')}' "$tmp" "$fp" || { cleanup; fail "the key restored for generation $gen does not match its fingerprint $(printf "%s" "$fp" | cut -c 1-45)... in the custody manifest: it is not the key of that generation"; } ;;`,
+    `    python3 -c '${KCFP1_CHECK.join('\n')}' "$tmp" "$fp" "$KEY_ENCODING" || { cleanup; fail "the key restored for generation $gen does not match its fingerprint $(printf "%s" "$fp" | cut -c 1-45)... in the custody manifest: it is not the key of that generation"; } ;;`,
     '  -)',
     '    cleanup; fail "generation $gen has no fingerprint in the custody manifest, so the restored key cannot be checked; set fingerprint (kcfp1:...) on the MasterKey" ;;',
     '  *)',
