@@ -178,8 +178,11 @@ class Generator {
         for (const [name, raw] of Object.entries(byName)) {
           const varName = this.vars.get(`${stack}\u0000${type}.${name}`)!;
           const refs = new Set<string>();
-          const { '//': _meta, depends_on: dependsOn, provider, lifecycle, ...attrs } = raw;
+          const { '//': _meta, depends_on: dependsOn, provider, lifecycle, ...rest } = raw;
           void _meta;
+          // `build` is `buildAttribute` in the docker provider's props (the name `build` is taken).
+          const { build, ...others } = rest;
+          const attrs = type === 'docker_image' && build !== undefined ? { ...others, build_attribute: build } : rest;
           const extra: string[] = [];
           if (provider !== undefined) {
             const pv = this.providerVars.get(`${stack}\u0000${String(provider)}`);
@@ -202,6 +205,13 @@ class Generator {
           const code = `const ${varName} = new ${cls}(${sv}, ${JSON.stringify(name)}, ${propsCode === '{}' && extra.length === 0 ? '{}' : propsCode});`;
           this.decls.push({ stack, kind: 'resource', address: `${type}.${name}`, varName, refs, code });
         }
+      }
+      // Variables (the drill's operator and, across stacks, bucket names and topic ARN), under their own names.
+      for (const [name, raw] of Object.entries((json.variable ?? {}) as Record<string, Json>)) {
+        const cls = this.use({ module: 'cdktf', name: 'TerraformVariable' });
+        const varName = `v${this.counter++}`;
+        const code = `const ${varName} = new ${cls}(${sv}, ${JSON.stringify(name)}, ${this.value(stack, raw, new Set(), false, '  ')});\n${varName}.overrideLogicalId(${JSON.stringify(name)});`;
+        this.decls.push({ stack, kind: 'output', address: `variable.${name}`, varName: '', refs: new Set(), code });
       }
       // Outputs other than the cross-stack ones cdktf writes itself.
       for (const [name, raw] of Object.entries((json.output ?? {}) as Record<string, Json>)) {

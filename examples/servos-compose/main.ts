@@ -134,8 +134,9 @@ export function buildApp(outdir?: string): App {
       env: { SERVOS_DATABASE_HOST: 'db.servos.internal', SERVOS_DATABASE_NAME: 'servos' },
     },
     drillProps: {
-      // The drill app talks to the drill's own database, restored from a 7-day-old backup.
-      appEnv: { SERVOS_DATABASE_HOST: 'servos-drill-db', SERVOS_DATABASE_NAME: 'servos', SERVOS_DATABASE_USER: 'postgres' },
+      // This ServOS runs on PostgreSQL (not the profile's default servos.db): the drill app is
+      // wired to the drill's own database, restored from a backup at least 7 days old.
+      appDatabase: { kind: 'postgres', env: { SERVOS_DATABASE_HOST: '{host}', SERVOS_DATABASE_NAME: '{database}', SERVOS_DATABASE_USER: '{user}' } },
       subscribers: [{ protocol: 'email', endpoint: 'key-custodians@example.com' }],
     },
   });

@@ -428,6 +428,8 @@ export class MasterKeyCustody extends Construct {
       keyReaderTrust: keyAccountId ? { principals: [keyAccountId] } : undefined,
       dbReaderTrust: dbAccountId ? { principals: [dbAccountId] } : undefined,
       ...(hasBrand<AdoptedBackupBucket>(dbBucket, 'AdoptedBackupBucket') ? { dbReaderArn: existing?.drillReaderArn } : {}),
+      // The drill runs the image production runs, not the profile's untagged default.
+      ...(appImageRef(p.appProps?.image) ? { appImage: appImageRef(p.appProps?.image) } : {}),
       ...(p.drillProps ?? {}),
     };
     this.drill = new RecoveryDrill(this.holder(p.drillStack), 'Drill', drillProps);
@@ -495,4 +497,14 @@ export class MasterKeyCustodyPart extends Construct {
 function stackOf(c: IConstruct): TerraformStack | undefined {
   for (const s of c.node.scopes.slice().reverse()) if (isStack(s)) return s;
   return undefined;
+}
+
+/**
+ * The production app's image reference as a literal (the drill runs in another stack: a
+ * reference to the app stack's `docker_image` would read that stack's state).
+ */
+function appImageRef(image: unknown): string | undefined {
+  if (typeof image === 'string') return Token.isUnresolved(image) ? undefined : image;
+  const configured = (image as { nameInput?: unknown } | undefined)?.nameInput;
+  return typeof configured === 'string' && !Token.isUnresolved(configured) ? configured : undefined;
 }

@@ -150,7 +150,9 @@ function readDrill(v: unknown): ManifestDrill | undefined {
     alarm: typeof o.alarm === 'boolean' ? o.alarm : undefined,
     log: typeof o.log === 'boolean' ? o.log : undefined,
     nextRun: str(o.nextRun),
+    stalenessDays: numOf(o.stalenessDays),
     lastPassedOn: str(o.lastPassedOn),
+    drillLog: str(o.drillLog),
   };
 }
 

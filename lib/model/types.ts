@@ -236,8 +236,12 @@ export interface ManifestDrill {
   readonly alarm?: boolean;
   readonly log?: boolean;
   readonly nextRun?: string;
-  /** Day (`YYYY-MM-DD`) of the last passing drill the construct was told of. */
+  /** Days without a recorded passing drill after which the staleness alarm pages. */
+  readonly stalenessDays?: number;
+  /** Date (`YYYY-MM-DD`) of the last passing drill on record when the configuration was written. */
   readonly lastPassedOn?: string;
+  /** Where the drill log is kept (`docs/ops/<app>/drill-log.md`). */
+  readonly drillLog?: string;
 }
 
 export interface ManifestSuppression {

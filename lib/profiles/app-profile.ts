@@ -58,6 +58,37 @@ export type KeyRotation =
    */
   | { readonly kind: 'api'; readonly method: 'POST'; readonly endpoint: string; readonly canaryFailure?: string };
 
+/**
+ * How the app reaches its database, so that a recovery drill can hand it the restored one.
+ * Values of `env` may hold placeholders the drill fills in: `{host}`, `{port}`, `{database}`,
+ * `{user}` (PostgreSQL) and `{path}` (the SQLite file in the app's container).
+ */
+export type AppDatabase =
+  /** A PostgreSQL server named by environment variables (Zitadel's `ZITADEL_DATABASE_POSTGRES_*`). */
+  | { readonly kind: 'postgres'; readonly env: Readonly<Record<string, string>> }
+  /**
+   * A SQLite file `file` in the folder `dir` of the app's container (ServOS `servos.db`, ACT
+   * `act.db`); `env` tells the app where, if it must be told. Without `dir` the drill cannot
+   * place the restored file and refuses.
+   */
+  | { readonly kind: 'sqlite'; readonly file: string; readonly dir?: string; readonly env?: Readonly<Record<string, string>> };
+
+/** Where the restored database is, for {@link databaseEnv}. */
+export interface RestoredDatabase {
+  readonly host?: string;
+  readonly port?: number;
+  readonly database?: string;
+  readonly user?: string;
+  /** The SQLite file's path in the app's container. */
+  readonly path?: string;
+}
+
+/** The app's environment for the restored database: `db.env` with its placeholders filled in. */
+export function databaseEnv(db: AppDatabase, at: RestoredDatabase): Record<string, string> {
+  const values: Record<string, string | undefined> = { host: at.host, port: at.port === undefined ? undefined : String(at.port), database: at.database, user: at.user, path: at.path };
+  return Object.fromEntries(Object.entries(db.env ?? {}).map(([k, v]) => [k, v.replace(/\{(host|port|database|user|path)\}/g, (m, name: string) => values[name] ?? m)]));
+}
+
 export interface AppProfile {
   /** Profile name: `zitadel`, `servos`, `act`, or a generic profile's name. */
   readonly name: string;
@@ -100,6 +131,11 @@ export interface AppProfile {
    * @default - none: the app has no such signal, only its readiness endpoint tells
    */
   readonly failureSignal?: string;
+  /**
+   * How the app reaches its database (what a recovery drill wires the restored one to).
+   * @default - unknown: a recovery drill of the app must be given `appDatabase`
+   */
+  readonly database?: AppDatabase;
   /** Default arguments before the key flag, e.g. Zitadel's `start-from-init`. */
   readonly baseCommand: readonly string[];
   /**

@@ -1,4 +1,4 @@
-import type { AppProfile } from './app-profile';
+import type { AppDatabase, AppProfile } from './app-profile';
 import { looksLikeKeyMaterial, REDACTED } from '../policy/key-material';
 
 export * from './app-profile';
@@ -26,6 +26,19 @@ export const ZITADEL: AppProfile = {
   // A `0400 root:root` key file is unreadable to it, so the key file belongs to 1000:1000.
   runsAs: { user: 'zitadel', uid: 1000, gid: 1000 },
   baseCommand: ['start-from-init', '--tlsMode', 'external'],
+  // The operations runbook's configuration keys (Database.Postgres.*) as environment variables.
+  database: {
+    kind: 'postgres',
+    env: {
+      ZITADEL_DATABASE_POSTGRES_HOST: '{host}',
+      ZITADEL_DATABASE_POSTGRES_PORT: '{port}',
+      ZITADEL_DATABASE_POSTGRES_DATABASE: '{database}',
+      ZITADEL_DATABASE_POSTGRES_USER_USERNAME: '{user}',
+      ZITADEL_DATABASE_POSTGRES_USER_SSL_MODE: 'disable',
+      ZITADEL_DATABASE_POSTGRES_ADMIN_USERNAME: '{user}',
+      ZITADEL_DATABASE_POSTGRES_ADMIN_SSL_MODE: 'disable',
+    },
+  },
   // Seed §5: "v4 has no live rotation"; these are its steps, in its order.
   rotation: {
     kind: 'unsupported',
@@ -75,6 +88,8 @@ export const SERVOS: AppProfile = {
   image: 'actplatform/servos',
   fileModes: ['0400', '0600'],
   failureSignal: 'MASTER KEY INTEGRITY CHECK FAILED',
+  // The runbook names the file (servos.db), not the folder the image keeps it in.
+  database: { kind: 'sqlite', file: 'servos.db' },
   baseCommand: [],
   rotation: { kind: 'api', method: 'POST', endpoint: '/api/v1/system/rotate-master-key', canaryFailure: 'MASTER KEY INTEGRITY CHECK FAILED' },
 };
@@ -93,6 +108,7 @@ export const ACT: AppProfile = {
   image: 'actplatform/act',
   fileModes: ['0400', '0600'],
   failureSignal: 'MASTER KEY INTEGRITY CHECK FAILED',
+  database: { kind: 'sqlite', file: 'act.db' },
   baseCommand: [],
   rotation: { kind: 'api', method: 'POST', endpoint: '/api/v1/system/rotate-master-key', canaryFailure: 'MASTER KEY INTEGRITY CHECK FAILED' },
 };
@@ -128,6 +144,11 @@ export interface GenericProfileOptions {
    * @default false
    */
   readonly integrityCanary?: boolean;
+  /**
+   * How the app reaches its database (for recovery drills).
+   * @default - unknown: a drill of the app needs `appDatabase`
+   */
+  readonly database?: AppDatabase;
 }
 
 /** A profile for an app that reads its key from the file a `*_FILE` variable names. */
@@ -145,6 +166,7 @@ export function genericProfile(o: GenericProfileOptions): AppProfile {
     readinessPath: o.readinessPath ?? '/health',
     integrityCanary: o.integrityCanary ?? false,
     port: o.port ?? 8080,
+    ...(o.database ? { database: o.database } : {}),
     baseCommand: [],
   };
 }

@@ -12,7 +12,8 @@ const DB_IMAGE = /(^|\/)(postgres|postgis|timescaledb|cockroach|cockroachdb|mysq
 function isDatabase(c: Container): boolean {
   if (c.image && DB_IMAGE.test(c.image)) return true;
   const component = c.labels['custody:component'];
-  if (component !== undefined) return /^(db|database)$/i.test(component);
+  // A SQLite app's drill has no server: its restore job writes the drill's own database file.
+  if (component !== undefined) return /^(db|database|sqlite-restore)$/i.test(component);
   return /(^|[._-])(db|database|postgres|cockroach|mysql|mariadb)([._-]|$)/i.test(c.resource.name);
 }
 
@@ -60,10 +61,12 @@ function checkHost(model: CustodyModel, c: Container, prod: ProdHosts, out: Rule
 
 /**
  * The drill's fetch jobs (`custody:component` = `db-fetch` or `key-restore`) must reach S3,
- * so they may use a non-internal network, provided only fetch jobs are on it: the drill's
- * database and app stay on the internal network and never get a route out.
+ * and its outcome job (`outcome`: pages a failure, records a pass; it mounts only the steps'
+ * status) must reach SNS, CloudWatch and Scheduler, so they may use a non-internal network,
+ * provided only such jobs are on it: the drill's database and app stay on the internal
+ * network and never get a route out.
  */
-const FETCH_COMPONENTS = new Set(['db-fetch', 'key-restore']);
+const FETCH_COMPONENTS = new Set(['db-fetch', 'key-restore', 'outcome']);
 
 function isFetchJob(c: Container): boolean {
   return FETCH_COMPONENTS.has(c.labels['custody:component'] ?? '');

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App, Aspects, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
@@ -18,8 +18,10 @@ export function writeBesideStack(construct: IConstruct, fileName: () => string, 
   const app = App.of(construct);
   const write = () => {
     const dir = join(app.outdir, app.manifest.forStack(stack).workingDirectory);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, fileName()), render());
+    const file = join(dir, fileName());
+    // A name may hold one folder level (the drill's `drill-tools-<id>/Dockerfile`, a docker build context).
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, render());
   };
   if (app.skipValidation) {
     Aspects.of(construct).add({ visit: (node) => (node === construct ? write() : undefined) });

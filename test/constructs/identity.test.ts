@@ -95,7 +95,11 @@ function build(lib: typeof cdktf, outdir: string) {
 function outputs(outdir: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const s of readdirSync(join(outdir, 'stacks'))) {
-    for (const f of readdirSync(join(outdir, 'stacks', s))) {
+    // One folder level too: a drill writes its tools image's build context (`drill-tools-<id>/Dockerfile`).
+    const files = readdirSync(join(outdir, 'stacks', s), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? readdirSync(join(outdir, 'stacks', s, e.name)).map((n) => `${e.name}/${n}`) : [e.name],
+    );
+    for (const f of files) {
       const text = readFileSync(join(outdir, 'stacks', s, f), 'utf8');
       out[`${s}/${f}`] = f.endsWith('.json') ? JSON.parse(text) : text;
     }

@@ -31,6 +31,8 @@ export interface LocalS3 {
   readonly awsProvider: Readonly<Record<string, unknown>>;
   /** Keys of the objects in a bucket. */
   objects(bucket: string): string[];
+  /** The file s3rver keeps an object's body in (its mtime is the object's LastModified). */
+  objectFile(bucket: string, key: string): string;
   /** Text of an object, if it exists. */
   read(bucket: string, key: string): string | undefined;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3>
     remoteStateConfig: settings,
     awsProvider: { endpoints: [{ s3: url }], s3_use_path_style: true },
     objects: (bucket) => (existsSync(join(dir, bucket)) ? walk(join(dir, bucket)).sort() : []),
+    objectFile: (bucket, key) => join(dir, bucket, `${key}${OBJECT_SUFFIX}`),
     read: (bucket, key) => {
       const file = join(dir, bucket, `${key}${OBJECT_SUFFIX}`);
       return existsSync(file) ? readFileSync(file, 'utf8') : undefined;

@@ -8,6 +8,7 @@ import { type CustodyRoleTrust } from '../buckets/custody-bucket';
 import type { DatabaseBackupBucket } from '../buckets/database-backup-bucket';
 import type { KeyBackupBucket } from '../buckets/key-backup-bucket';
 import type { MasterKey } from '../key/master-key';
+import type { AppDatabase } from '../../profiles';
 import { branded, cdktfObject, hasBrand, isProvider, isProviderOf } from '../../synth/identity';
 import { hostPathProblem, shownValue } from '../safe-names';
 
@@ -151,10 +152,49 @@ export interface RecoveryDrillProps {
    */
   readonly dbCredentials?: DrillCredentialSource;
   /**
-   * Object key of the key backup in the key bucket.
-   * @default `<keyId>/<secretName>` (Zitadel: `zitadel-master/masterkey`)
+   * Prefix of the offsite copies in the key bucket: the `<prefix>` of `key-custody keygen
+   * --offsite s3://<bucket>/<prefix>`. The drill fetches `<prefix>/<keyId>/<generation>/masterkey.age`
+   * of the generation active on the restored backup's day.
+   * @default '' (objects `<keyId>/<generation>/masterkey.age`)
    */
-  readonly keyObjectKey?: string;
+  readonly keyObjectPrefix?: string;
+  /**
+   * Absolute path, on the scratch host, of the drill operator's age identity (the private key
+   * whose recipient the offsite copies are encrypted to). Mounted read-only into the decrypt
+   * job only, which has no network; never in Terraform.
+   * @default '/etc/key-custody/drill/age-identity'
+   */
+  readonly identityFile?: string;
+  /**
+   * Zitadel: absolute path, on the scratch host, of the break-glass admin's credential for the
+   * proof's login (client id on line 1, client secret on line 2, of a machine user with
+   * IAM_OWNER made for the drill). Mounted read-only into the proof job only.
+   * @default '/etc/key-custody/drill/zitadel-break-glass'
+   */
+  readonly breakGlassFile?: string;
+  /**
+   * How the drill app reaches the restored database, over the profile's `database`.
+   * @default - the profile's (Zitadel: `ZITADEL_DATABASE_POSTGRES_*`); required when the profile has none, or names a SQLite file without its folder (ServOS, ACT)
+   */
+  readonly appDatabase?: AppDatabase;
+  /**
+   * Credentials of the outcome job (publishes to the drill topic, puts the metric, moves the
+   * heartbeat): a profile that assumes a role with the drill's `recorderPolicy`.
+   * @default - `/etc/key-custody/drill/recorder`, profile `custody-drill-recorder`
+   */
+  readonly recorderCredentials?: DrillCredentialSource;
+  /**
+   * Absolute path, on the scratch host, of the drill log the outcome job appends a row to
+   * (date, operator, backup, key object, proof, result); copy the row into `drillLogPath`.
+   * @default `/var/lib/key-custody/drill-log/<app>-<keyId>.md`
+   */
+  readonly drillLogHostPath?: string;
+  /**
+   * Docker's data root on the scratch host: the proof reads the app's json-file log under
+   * `<root>/containers/<id>/` (read-only) to look for the profile's failure signal.
+   * @default '/var/lib/docker'
+   */
+  readonly dockerDataRoot?: string;
   /**
    * Prefix under which DB backups are listed.
    * @default '' (the whole bucket)
@@ -201,10 +241,11 @@ export interface RecoveryDrillProps {
    */
   readonly fetchImage?: string;
   /**
-   * Image of the readiness check (needs `curl`).
-   * @default 'curlimages/curl:8.11.1'
+   * Image of the decrypt, SQLite-restore, proof and outcome jobs: needs `sh`, `age`, `python3`,
+   * `curl`, `sqlite3` and `aws`.
+   * @default - built on the scratch host from `drill-tools-<drill>/Dockerfile`, written beside the stack (debian:bookworm-slim and Debian's packages)
    */
-  readonly curlImage?: string;
+  readonly toolsImage?: string;
   /**
    * Seconds the readiness check keeps retrying before the drill fails.
    * @default 300
@@ -312,7 +353,21 @@ const propsShape = {
   dbReaderTrust: trustSchema.optional(),
   keyCredentials: credentialsSchema.optional(),
   dbCredentials: credentialsSchema.optional(),
-  keyObjectKey: z.string().min(1).optional(),
+  keyObjectPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]*$/, 'must be an S3 key prefix of letters, digits, ".", "_", "-" and "/"')
+    .optional(),
+  identityFile: absoluteHostDir.optional(),
+  breakGlassFile: absoluteHostDir.optional(),
+  appDatabase: z
+    .union([
+      z.object({ kind: z.literal('postgres'), env: z.record(z.string(), z.string()) }),
+      z.object({ kind: z.literal('sqlite'), file: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a file name such as "servos.db"'), dir: z.string().optional(), env: z.record(z.string(), z.string()).optional() }),
+    ])
+    .optional(),
+  recorderCredentials: credentialsSchema.optional(),
+  drillLogHostPath: absoluteHostDir.optional(),
+  dockerDataRoot: absoluteHostDir.optional(),
   dbBackupPrefix: z.string().optional(),
   keyFileOwner: z
     .string()
@@ -328,7 +383,7 @@ const propsShape = {
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain PostgreSQL database name')
     .optional(),
   fetchImage: z.string().min(1).optional(),
-  curlImage: z.string().min(1).optional(),
+  toolsImage: z.string().min(1).optional(),
   readinessTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
   namePrefix: z
     .string()

@@ -6,7 +6,7 @@ import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import type { Container } from '@cdktf/provider-docker/lib/container';
 import type { Network } from '@cdktf/provider-docker/lib/network';
 import type { Volume } from '@cdktf/provider-docker/lib/volume';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, TerraformVariable, Token, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { MIN_RESTORE_AGE_DAYS, QUARTER_DAYS } from '../../policy/limits';
 import { DEFAULT_DRILL_SCHEDULE, nextCronRun } from '../../policy/schedule';
@@ -20,6 +20,7 @@ import { propsSchema, type RecoveryDrillProps } from './props';
 import { createDrillReaders, type DrillReader } from './reader';
 import { renderRunbook, runbookFacts } from './runbook';
 import { createScratchEnvironment } from './scratch-environment';
+import { slug } from '../buckets/names';
 import { checkBuckets, checkScratchProvider, productionProvidersOf } from './validation';
 
 // What lib/index.ts exports of the drill, from the module that always exported it.
@@ -72,12 +73,21 @@ export class RecoveryDrill extends Construct {
   public readonly fetchNetwork: Network;
   public readonly keyVolume: Volume;
   public readonly dumpVolume: Volume;
+  /** Status of the steps, shared with the outcome job (dates, object names, PASSED/FAILED). */
+  public readonly statusVolume: Volume;
+  /** The outcome job: pages a failure (P1) at once, records a pass (heartbeat, drill log). */
+  public readonly outcome: Container;
+  /** Fetches the age-encrypted offsite copy of the generation active on the backup's day. */
   public readonly keyRestore: Container;
+  /** Decrypts it with the operator's age identity and checks its fingerprint; no network. */
+  public readonly keyDecrypt: Container;
   public readonly dbFetch: Container;
-  public readonly database: Container;
+  /** The drill's PostgreSQL server; none for a SQLite app. */
+  public readonly database?: Container;
   public readonly dbRestore: Container;
   /** The drill app container. */
   public readonly appContainer: Container;
+  /** The proof: readiness, no failure signal in the app's log, and Zitadel's break-glass login. */
   public readonly readiness: Container;
 
   public readonly topic: SnsTopic;
@@ -135,18 +145,7 @@ export class RecoveryDrill extends Construct {
     this.dbReader = readers.dbReader;
     this.dbReaderArn = readers.dbReaderArn;
 
-    const scratchEnv = createScratchEnvironment(p, { drill: this, dockerScope, profile, prefix, tags, stem, restoreAgeDays: this.restoreAgeDays });
-    this.network = scratchEnv.network;
-    this.fetchNetwork = scratchEnv.fetchNetwork;
-    this.keyVolume = scratchEnv.keyVolume;
-    this.dumpVolume = scratchEnv.dumpVolume;
-    this.keyRestore = scratchEnv.keyRestore;
-    this.dbFetch = scratchEnv.dbFetch;
-    this.database = scratchEnv.database;
-    this.dbRestore = scratchEnv.dbRestore;
-    this.appContainer = scratchEnv.appContainer;
-    this.readiness = scratchEnv.readiness;
-
+    // The AWS part first: the outcome job on the scratch host publishes to its topic.
     const alerting = createAlerting(p, {
       drill: this,
       awsScope,
@@ -167,6 +166,38 @@ export class RecoveryDrill extends Construct {
     this.alarm = alerting.alarm;
     this.recorderPolicy = alerting.recorderPolicy;
 
+    const scratchEnv = createScratchEnvironment(p, {
+      drill: this,
+      dockerScope,
+      profile,
+      prefix,
+      tags,
+      stem,
+      restoreAgeDays: this.restoreAgeDays,
+      stalenessDays: this.stalenessDays,
+      drillId: this.drillId,
+      aws: {
+        topicArn: drillTopicArn(dockerScope, alerting.topic, key.keyId, this.drillId),
+        scheduleGroup: alerting.groupName,
+        heartbeat: `${this.drillId}-passed-heartbeat`,
+        region: literalRegion(p.awsProvider),
+      },
+      runbook: `cdktf.out/stacks/${TerraformStack.of(this).node.id}/${DRILL_RUNBOOK_FILE}`,
+    });
+    this.network = scratchEnv.network;
+    this.fetchNetwork = scratchEnv.fetchNetwork;
+    this.keyVolume = scratchEnv.keyVolume;
+    this.dumpVolume = scratchEnv.dumpVolume;
+    this.statusVolume = scratchEnv.statusVolume;
+    this.outcome = scratchEnv.outcome;
+    this.keyRestore = scratchEnv.keyRestore;
+    this.keyDecrypt = scratchEnv.keyDecrypt;
+    this.dbFetch = scratchEnv.dbFetch;
+    this.database = scratchEnv.database;
+    this.dbRestore = scratchEnv.dbRestore;
+    this.appContainer = scratchEnv.appContainer;
+    this.readiness = scratchEnv.readiness;
+
     // ----- manifest and runbook -----------------------------------------------------------
     const log = p.log !== false;
     CustodyManifest.of(this).addDrill({
@@ -178,11 +209,13 @@ export class RecoveryDrill extends Construct {
       restoreAgeDays: this.restoreAgeDays,
       keySource: stackAddress(p.keyBucket.bucket),
       keySourcePath: scratchEnv.keyObject,
+      stalenessDays: this.stalenessDays,
+      lastPassedOn: p.lastPassedOn,
+      drillLog: p.drillLogPath ?? `docs/ops/${key.app}/drill-log.md`,
       dockerProvider: providerRef(scratch),
       alarm: p.alarm !== false,
       log,
       nextRun: this.nextRun,
-      lastPassedOn: p.lastPassedOn,
     });
 
     const runbook = runbookFacts(this, p, { readers, scratchEnv, alerting, prefix, log });
@@ -197,6 +230,30 @@ export class RecoveryDrill extends Construct {
   private uniqueStem(): string {
     return `${this.node.id}${this.drillId === 'quarterly' ? '' : `-${this.drillId}`}`.replace(/[^A-Za-z0-9_-]/g, '_');
   }
+}
+
+/**
+ * The drill topic's ARN for the outcome job in `scope`: a reference within the topic's stack;
+ * across stacks a variable of the docker stack (a reference would make the docker stack read
+ * the AWS stack's state), filled in from the topic's output or the console.
+ */
+function drillTopicArn(scope: Construct, topic: SnsTopic, keyId: string, drillId: string): string {
+  if (TerraformStack.of(scope) === TerraformStack.of(topic)) return topic.arn;
+  const stack = TerraformStack.of(scope);
+  const id = `${slug(keyId)}_${drillId === 'quarterly' ? '' : `${slug(drillId)}_`}drill_topic_arn`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof TerraformVariable) return existing.stringValue;
+  const v = new TerraformVariable(stack, id, {
+    type: 'string',
+    description: `ARN of the SNS topic of the recovery drill of key ${keyId} (stack ${TerraformStack.of(topic).node.id}), where the drill's outcome job pages a failure (P1) and publishes a pass`,
+  });
+  v.overrideLogicalId(id);
+  return v.stringValue;
+}
+
+function literalRegion(provider: TerraformProvider | undefined): string | undefined {
+  const r = (provider as { region?: unknown } | undefined)?.region;
+  return typeof r === 'string' && !Token.isUnresolved(r) ? r : undefined;
 }
 
 const runbookNames = new WeakMap<TerraformStack, RecoveryDrill[]>();

@@ -167,7 +167,8 @@ describe('RecoveryDrill: a complete four-account drill passes every custody rule
     expect(app.networks_advanced).toEqual([{ name: expect.stringMatching(/^\$\{docker_network\.Drill_Scratch_Network_/) }]);
 
     const keyJob = byName('zitadel-drill-key-restore');
-    expect(keyJob.env).toEqual(expect.arrayContaining(['AWS_PROFILE=custody-drill-key-restore', 'S3_OBJECT=zitadel-master/masterkey']));
+    // #21: the generation's age-encrypted offsite object, chosen by the backup's day.
+    expect(keyJob.env).toEqual(expect.arrayContaining(['AWS_PROFILE=custody-drill-key-restore', `KEY_ID=${KEY_ID}`, 'ENCRYPTED_PATH=/restore/masterkey.age']));
     expect(keyJob.mounts).toEqual(expect.arrayContaining([{ type: 'bind', source: '/etc/key-custody/drill/key-restore', target: '/run/drill-aws', read_only: true }]));
     const dbJob = byName('zitadel-drill-db-fetch');
     expect(dbJob.env).toEqual(expect.arrayContaining(['AWS_PROFILE=custody-drill-db-restore', 'MIN_AGE_DAYS=7']));
@@ -179,7 +180,8 @@ describe('RecoveryDrill: a complete four-account drill passes every custody rule
     expect(JSON.stringify(json)).not.toMatch(/AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|aws_secret_access_key|AKIA[0-9A-Z]{16}/);
 
     const ready = byName('zitadel-drill-readiness');
-    expect(ready.command).toEqual(expect.arrayContaining(['http://zitadel-drill-app:8080/debug/readyok']));
+    // #21: the proof script: readiness, then the break-glass login.
+    expect(ready.env).toEqual(expect.arrayContaining(['APP_URL=http://zitadel-drill-app:8080', 'READINESS_PATH=/debug/readyok', 'LOGIN=zitadel-break-glass']));
     expect(ready).toMatchObject({ attach: true, must_run: false });
     expect((ready.lifecycle as { postcondition: { condition: string }[] }).postcondition[0].condition).toBe('${self.exit_code == 0}');
   });
@@ -198,11 +200,14 @@ describe('RecoveryDrill: a complete four-account drill passes every custody rule
         intervalDays: 92,
         restoreAgeDays: 7,
         keySource: `keys/aws_s3_bucket.${keyBucketId}`,
-        keySourcePath: 'zitadel-master/masterkey',
+        keySourcePath: 'zitadel-master/1/masterkey.age',
         dockerProvider: 'drill/docker.scratch',
         alarm: true,
         log: true,
         nextRun: '2026-01-05T10:00[Europe/Berlin]',
+        // #21: what the report needs for the last pass and the next deadline.
+        stalenessDays: 100,
+        drillLog: 'docs/ops/zitadel/drill-log.md',
       },
     ]);
   });

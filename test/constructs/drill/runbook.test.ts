@@ -13,13 +13,17 @@ describe('RecoveryDrill: runbook', () => {
     expect(w.synth()).toBeUndefined();
     const text = readFileSync(join(w.stackDir('drill'), DRILL_RUNBOOK_FILE), 'utf8');
     const steps = [
-      /1\. \*\*Restore the DB backup \(at least 7 days old\) with the DB restore credential only\.\*\*/,
-      /2\. \*\*Restore the key from the offsite copy with the key restore credential only\.\*\*/,
-      /3\. \*\*Start the app\.\*\*.*--masterkeyFile \/run\/secrets\/masterkey/,
-      /4\. \*\*Check readiness\.\*\*.*curl -fsS http:\/\/zitadel-drill-app:8080\/debug\/readyok/,
-      /5\. \*\*Log in as the break-glass admin\*\*/,
-      /6\. \*\*Record the result\*\* in `docs\/ops\/zitadel\/drill-log\.md`/,
-      /7\. \*\*Tear down\*\*: `cdktf destroy drill`/,
+      // #21: the steps of the drill's scripts, in their order.
+      /0\. \*\*Outcome job\.\*\*.*publishes \*\*P1\*\*/,
+      /1\. \*\*Fetch the DB backup with the DB restore credential only\.\*\*.*at least 7 days ago/,
+      /2\. \*\*Fetch the key with the key restore credential only\.\*\*.*zitadel-master\/<generation>\/masterkey\.age/,
+      /3\. \*\*Decrypt and check the key\.\*\*.*fingerprint/,
+      /4\. \*\*Restore the database\.\*\*.*PGDMP.*plain SQL/,
+      /5\. \*\*Start the app\*\*.*--masterkeyFile \/run\/secrets\/masterkey/,
+      /6\. \*\*Prove decryption\.\*\*.*http:\/\/zitadel-drill-app:8080\/debug\/readyok/,
+      /break-glass admin logs in/,
+      /7\. \*\*Record\.\*\*.*DrillPassed=1[\s\S]*?`docs\/ops\/zitadel\/drill-log\.md`/,
+      /8\. \*\*Tear down\*\*: `cdktf destroy drill`/,
     ];
     let at = 0;
     for (const s of steps) {
