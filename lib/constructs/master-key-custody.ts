@@ -1,7 +1,7 @@
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token, type TerraformProvider, type TerraformStack } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from '../vendor/zod';
 import type { AppProfile } from '../profiles';
 import { ProtectedAppContainer, type ProtectedAppContainerProps } from './app/protected-app-container';
 import type { AdoptedBackupBucket } from './buckets/adopted-backup-bucket';

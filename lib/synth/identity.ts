@@ -1,6 +1,6 @@
 import { App, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from '../vendor/zod';
 
 // What a user passes in is recognized by brand, never by `instanceof`: a second copy of cdktf
 // (cdktf and its fork cdktn both installed, or @cdktn/provider-aws bringing `cdktn` next to the
