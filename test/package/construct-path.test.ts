@@ -1,10 +1,10 @@
 /**
- * The built package validates props with a bundle of zod (lib/vendor/zod.ts, bundled by
- * scripts/bundle-zod.mjs after tsc), not with the zod package, whose 95 modules cost ~40 ms of
- * every synth (bench/README.md, B1). Built here the way `npm run build` builds (and the bench
- * measures): the construct path must load no module of the zod package, and everything a user
- * sees must be the same as from the source, which imports zod itself: props errors, findings,
- * synthesized files.
+ * What the construct path of the built package loads (bench/README.md, B1: every module the
+ * library loads is paid by every `cdktf synth`). Built here the way `npm run build` builds (and
+ * the bench measures: tsc, then scripts/bundle-zod.mjs), the package validates props with a
+ * bundle of zod (lib/vendor/zod.ts), not with the zod package, whose 95 modules cost ~40 ms: the
+ * construct path loads no module of the zod package, and everything a user sees is the same as
+ * from the source, which imports zod itself (props errors, findings, synthesized files).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,9 +15,9 @@ import { compile } from '../../bench/harness/build';
 
 const repo = join(__dirname, '..', '..');
 const tsx = join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const scenarios = join(repo, 'test', 'fixtures', 'zod-bundle', 'scenarios.cjs');
+const scenarios = join(repo, 'test', 'fixtures', 'construct-path', 'scenarios.cjs');
 const env = { ...process.env, CHECKPOINT_DISABLE: '1' };
-const tmp = mkdtempSync(join(tmpdir(), 'kc-zod-bundle-'));
+const tmp = mkdtempSync(join(tmpdir(), 'kc-construct-path-'));
 let out = '';
 
 /** Synthesize the example through `main` (a built .js or the source .ts) into `outdir`; the modules it loaded. */
