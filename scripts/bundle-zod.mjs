@@ -53,4 +53,5 @@ if (JSON.stringify(reexport) !== JSON.stringify(bundled)) {
   throw new Error(`bundle-zod: the bundle exports [${bundled.join(', ')}], tsc's re-export [${reexport.join(', ')}]`);
 }
 renameSync(tmp, target);
-process.stdout.write(`bundle-zod: ${target} (${Math.round(code.length / 1024)} kB, zod ${zodVersion})\n`);
+// On stderr: `npm pack --json` runs this as prepack and its stdout must stay JSON.
+process.stderr.write(`bundle-zod: ${target} (${Math.round(code.length / 1024)} kB, zod ${zodVersion})\n`);
