@@ -34,14 +34,15 @@ function importedFloors(file: string, text: string): string[] {
 /** What each floor may import; anything else is an upward or sideways dependency. */
 const ALLOWED: Record<string, readonly string[]> = {
   policy: [],
+  vendor: [],
   profiles: ['policy'],
   model: ['policy'],
   rules: ['model', 'policy'],
   report: ['model', 'policy', 'rules'],
-  synth: ['model', 'policy', 'report', 'rules'],
+  synth: ['model', 'policy', 'report', 'rules', 'vendor'],
   keyfile: ['policy', 'profiles'],
   ceremony: ['keyfile', 'policy', 'profiles'],
-  constructs: ['model', 'policy', 'profiles', 'rules', 'synth'],
+  constructs: ['model', 'policy', 'profiles', 'rules', 'synth', 'vendor'],
   cli: ['ceremony', 'keyfile', 'model', 'policy', 'profiles', 'report', 'rules'],
 };
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../vendor/zod';
 import { parseDate } from '../policy/dates';
 import { FINGERPRINT_RE, LEGACY_SHA256_RE } from '../policy/fingerprint';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../vendor/zod';
 import { TOKEN_RE } from './key/hot-copy';
 import { hostPathProblem, shownValue } from './safe-names';
 

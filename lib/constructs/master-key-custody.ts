@@ -1,7 +1,7 @@
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token, type TerraformProvider, type TerraformStack } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from '../vendor/zod';
 import type { AppProfile } from '../profiles';
 import { ProtectedAppContainer, type ProtectedAppContainerProps } from './app/protected-app-container';
 import type { AdoptedBackupBucket } from './buckets/adopted-backup-bucket';
@@ -166,9 +166,8 @@ export interface MasterKeyCustodyProps {
 const stackSchema = (what: string) =>
   cdktfObject<TerraformStack>(isStack, 'TerraformStack', `must be a TerraformStack (${what}); create one with new TerraformStack(app, "<name>")`);
 const providerSchema = (what: string) => cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', `must be a provider (${what})`);
-const account = z
-  .string()
-  .refine((v) => Token.isUnresolved(v) || /^\d{12}$/.test(v), { error: (i) => `must be a 12-digit AWS account id; got "${String(i.input)}"` });
+const account = () =>
+  z.string().refine((v) => Token.isUnresolved(v) || /^\d{12}$/.test(v), { error: (i) => `must be a 12-digit AWS account id; got "${String(i.input)}"` });
 
 /**
  * A part's props: only checked to be an object here (the record side, which also words the
@@ -179,8 +178,9 @@ const partProps = <T>() => z.record(z.string(), z.unknown()).and(z.custom<T>());
 
 // Every prop of MasterKeyCustodyProps has its schema here (`satisfies` refuses a missing or
 // an extra key), and the schema's output is the props type, so the constructor reads only
-// parsed props.
-const shape = {
+// parsed props. Built on the first MasterKeyCustody, not when this module loads: every app
+// imports it (lib/index.ts), few create one, and building a zod schema costs time on every synth.
+const shape = () => ({
   // The key id and the app name the buckets, their roles and the drill are named after: checked
   // here, so that the refusal names this construct and its props rather than a bucket inside it.
   keyId: z
@@ -199,10 +199,10 @@ const shape = {
   keyStoreStack: stackSchema('the hot-copy store').optional(),
   keyCustodyStack: stackSchema('key backups'),
   keyCustodyProvider: providerSchema('AWS provider of the key-backup account').optional(),
-  keyAccountId: account.optional(),
+  keyAccountId: account().optional(),
   dbBackupStack: stackSchema('DB backups'),
   dbBackupProvider: providerSchema('AWS provider of the DB-backup account').optional(),
-  dbAccountId: account.optional(),
+  dbAccountId: account().optional(),
   existingDbBucket: z
     .object({
       bucketName: z.string().min(3, 'give the existing bucket\'s name'),
@@ -230,14 +230,17 @@ const shape = {
   dbBucketProps: partProps<NonNullable<MasterKeyCustodyProps['dbBucketProps']>>().optional(),
   appProps: partProps<NonNullable<MasterKeyCustodyProps['appProps']>>().optional(),
   drillProps: partProps<NonNullable<MasterKeyCustodyProps['drillProps']>>().optional(),
-} satisfies Record<keyof MasterKeyCustodyProps, z.ZodType>;
+}) satisfies Record<keyof MasterKeyCustodyProps, z.ZodType>;
 
-const schema = z
-  .object(shape)
-  .refine((p) => !(p.existingDbBucket && p.dbBucketProps), {
-    message: 'give existingDbBucket (adopt a bucket) or dbBucketProps (configure the bucket this construct creates), not both',
-    path: ['dbBucketProps'],
-  }) satisfies z.ZodType<MasterKeyCustodyProps>;
+const buildSchema = () =>
+  z
+    .object(shape())
+    .refine((p) => !(p.existingDbBucket && p.dbBucketProps), {
+      message: 'give existingDbBucket (adopt a bucket) or dbBucketProps (configure the bucket this construct creates), not both',
+      path: ['dbBucketProps'],
+    }) satisfies z.ZodType<MasterKeyCustodyProps>;
+let builtSchema: ReturnType<typeof buildSchema> | undefined;
+const schema = () => (builtSchema ??= buildSchema());
 
 const ROLE_NAMES = {
   keyCustodyStack: 'key backups',
@@ -307,7 +310,7 @@ export class MasterKeyCustody extends Construct {
     const p = parseProps(
       'MasterKeyCustody',
       this,
-      schema,
+      schema(),
       props,
       'give { keyId, profile, hotCopy, keyCustodyStack, dbBackupStack, drillStack, drillProvider } (see MasterKeyCustodyProps)',
     );

@@ -1,6 +1,6 @@
 import type { Image } from '@cdktf/provider-docker/lib/image';
 import { Token, type TerraformProvider, type TerraformResource } from 'cdktf';
-import { z } from 'zod';
+import * as z from '../vendor/zod';
 import { BUILT_IN_PROFILES, type AppProfile } from '../profiles';
 import { MIN_REASON_LENGTH } from '../policy/limits';
 import { parseDate } from '../policy/dates';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../vendor/zod';
 
 // Host paths and file names the constructs write into docker mounts, container commands, the
 // deploy-time check's shell argument and the runbooks operators paste into a shell. The

@@ -1,6 +1,6 @@
 import { App, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from '../vendor/zod';
 import { recordCallSite } from './sources';
 
 // What a user passes in is recognized by brand, never by `instanceof`: a second copy of cdktf

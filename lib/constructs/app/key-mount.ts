@@ -1,5 +1,5 @@
 import type { Construct, IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from '../../vendor/zod';
 import { TAG_APP, TAG_KEY } from '../../policy/tags';
 import { keyArguments, secretPath, type AppProfile } from '../../profiles';
 import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag, isKeyFromEnvFlag, isKeyValueFlag } from '../../policy/keynames';

@@ -1,6 +1,6 @@
 import { Token, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from '../../vendor/zod';
 import { QUARTER_DAYS } from '../../policy/limits';
 import { DEFAULT_DRILL_SCHEDULE, analyzeSchedule, isTimeZone, rateUnitProblem } from '../../policy/schedule';
 import type { AdoptedBackupBucket } from '../buckets/adopted-backup-bucket';

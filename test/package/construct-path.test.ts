@@ -1,0 +1,117 @@
+/**
+ * What the construct path of the built package loads (bench/README.md, B1: every module the
+ * library loads is paid by every `cdktf synth`). Built here the way `npm run build` builds (and
+ * the bench measures: tsc, then scripts/bundle-zod.mjs), the package validates props with a
+ * bundle of zod (lib/vendor/zod.ts), not with the zod package, whose 95 modules cost ~40 ms: the
+ * construct path loads no module of the zod package, and everything a user sees is the same as
+ * from the source, which imports zod itself (props errors, findings, synthesized files).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../bench/harness/build';
+
+const repo = join(__dirname, '..', '..');
+const tsx = join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const scenarios = join(repo, 'test', 'fixtures', 'construct-path', 'scenarios.cjs');
+const env = { ...process.env, CHECKPOINT_DISABLE: '1' };
+const tmp = mkdtempSync(join(tmpdir(), 'kc-construct-path-'));
+let out = '';
+
+/** Synthesize the example through `main` (a built .js or the source .ts) into `outdir`; the modules it loaded. */
+function synthExample(runner: string[], main: string, outdir: string): string[] {
+  const script = `const m = require(${JSON.stringify(main)}); m.buildApp(${JSON.stringify(outdir)}).synth(); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+  const file = join(tmp, `synth-${runner.length ? 'source' : 'built'}.cjs`);
+  writeFileSync(file, script);
+  const r = spawnSync(process.execPath, [...runner, file], { cwd: repo, env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`synth of ${main} failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
+  return JSON.parse(r.stdout) as string[];
+}
+
+function runScenarios(runner: string[], entry: string): Record<string, { ok?: unknown; error?: string }> {
+  const r = spawnSync(process.execPath, [...runner, scenarios, entry, join(tmp, `scenarios-${runner.length}`)], { cwd: repo, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scenarios on ${entry} failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
+  return JSON.parse(r.stdout) as Record<string, { ok?: unknown; error?: string }>;
+}
+
+/** Every file under `dir`, relative, with its content. */
+function tree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+beforeAll(() => {
+  out = compile(repo).out;
+}, 600_000);
+
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+describe('the built package bundles the zod it uses', () => {
+  let builtModules: string[] = [];
+  const builtOut = join(tmp, 'built');
+  const sourceOut = join(tmp, 'source');
+
+  beforeAll(() => {
+    builtModules = synthExample([], join(out, 'examples', 'zitadel-single-host', 'main.js'), builtOut);
+    synthExample([tsx], join(repo, 'examples', 'zitadel-single-host', 'main.ts'), sourceOut);
+  }, 120_000);
+
+  it('loads no module of the zod package to construct and synthesize the example', () => {
+    expect(builtModules.filter((f) => f.includes(`${join('node_modules', 'zod')}/`))).toEqual([]);
+    expect(builtModules).toContain(join(out, 'lib', 'vendor', 'zod.js'));
+    // The props were validated: the constructs' schemas ran through the bundle.
+    expect(builtModules).toContain(join(out, 'lib', 'constructs', 'props.js'));
+  });
+
+  it('ships zod under its license, and nothing of it is required from the zod package', () => {
+    const bundle = readFileSync(join(out, 'lib', 'vendor', 'zod.js'), 'utf8');
+    const version = (JSON.parse(readFileSync(join(repo, 'node_modules', 'zod', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(bundle.startsWith(`/*! zod ${version}`)).toBe(true);
+    expect(bundle).toContain('MIT License');
+    expect(bundle).not.toMatch(/require\(["']zod/);
+  });
+
+  it('synthesizes the same files as the source does with the zod package', () => {
+    const built = tree(builtOut);
+    const source = tree(sourceOut);
+    expect([...built.keys()].sort()).toEqual([...source.keys()].sort());
+    expect(built.size).toBeGreaterThan(10);
+    for (const [file, text] of source) expect(built.get(file), file).toBe(text);
+  });
+
+  it('gives the same props errors and findings as the source does with the zod package', () => {
+    const built = runScenarios([], join(out, 'lib', 'index.js'));
+    const source = runScenarios([tsx], join(repo, 'lib', 'index.ts'));
+    expect(built).toEqual(source);
+    // The scenarios exercise zod: every bad one fails with zod's issues, the good one passes.
+    const bad = Object.entries(source).filter(([name]) => name !== 'a good app synthesizes');
+    expect(bad.length).toBeGreaterThanOrEqual(8);
+    for (const [name, r] of bad) expect(r.error, name).toMatch(/invalid props\n✖ /);
+    expect(source['a good app synthesizes'].ok).toEqual(expect.arrayContaining([expect.stringMatching(/^KC030 error suppressed/)]));
+    expect(JSON.stringify(source)).toContain('Invalid input: expected number, received string');
+  });
+});
+
+describe('lib/vendor/zod.ts is the only import of zod', () => {
+  it('no other file of lib/ imports zod', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    const importers = files(join(repo, 'lib'))
+      .filter((f) => /(from |require\(|import\()\s*['"]zod(\/[^'"]*)?['"]/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(repo, f));
+    expect(importers).toEqual(['lib/vendor/zod.ts']);
+  });
+});
