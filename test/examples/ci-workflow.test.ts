@@ -108,6 +108,14 @@ describe('examples/ci GitHub Actions workflow', () => {
     expect(downloads).toContainEqual(expect.objectContaining({ name: 'cdktf-out', path: 'cdktf.out' }));
   });
 
+  it('names who ran the drill: the plan of drill-host gets the workflow actor as the drill operator variable', () => {
+    const plan = wf.jobs.plan.steps.find((s) => / plan -input=false -out=plan\.tfplan/.test(s.run ?? '')) as Step & { env?: Record<string, string> };
+    // The variable the example's drill-host stack declares (examples/zitadel-single-host).
+    const declared = readFileSync(join(root, 'examples', 'zitadel-single-host', 'main.ts'), 'utf8');
+    expect(declared).toMatch(/keyId: ['"]zitadel-master['"]/);
+    expect(plan.env).toEqual({ TF_VAR_zitadel_master_drill_operator: '${{ github.actor }}' });
+  });
+
   it('comments the custody diff against the base branch on pull requests, with no cloud credential', () => {
     const diff = wf.jobs['custody-diff'];
     expect(diff.if).toBe("github.event_name == 'pull_request'");
