@@ -1,7 +1,7 @@
 /**
  * The runbooks' own failure signal (#20): ServOS and ACT refuse to start with a wrong key and
  * log `MASTER KEY INTEGRITY CHECK FAILED`. The drill of the servos-compose example names that
- * line in its readiness check's failure and in its runbook, before the HTTP readiness guess;
+ * line in its proof step (readiness and the app's log) and in its runbook;
  * the Zitadel drill, whose app has no such line, does not.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,10 +28,10 @@ describe('the drill uses the profile failure signal', () => {
     const readiness = Object.values((JSON.parse(json) as { resource: { docker_container: Record<string, { name: string; lifecycle?: { postcondition?: { error_message: string }[] } }> } }).resource.docker_container).find((c) =>
       c.name.endsWith('-readiness'),
     );
-    expect(readiness?.lifecycle?.postcondition?.[0].error_message).toContain('if `docker logs servos-drill-app` shows "MASTER KEY INTEGRITY CHECK FAILED", the restored key is the wrong key');
-    expect(runbook).toContain("docker logs servos-drill-app 2>&1 | grep -F 'MASTER KEY INTEGRITY CHECK FAILED'");
-    // The app's own verdict comes before the HTTP readiness check in the runbook.
-    expect(runbook.indexOf('MASTER KEY INTEGRITY CHECK FAILED')).toBeLessThan(runbook.lastIndexOf('/health'));
+    // The proof step fails the drill on the app's own verdict, not only on the HTTP readiness guess.
+    expect(readiness?.lifecycle?.postcondition?.[0].error_message).toContain('no "MASTER KEY INTEGRITY CHECK FAILED" in the app\'s log');
+    expect(JSON.stringify(readiness)).toContain('MASTER KEY INTEGRITY CHECK FAILED');
+    expect(runbook).toContain('`MASTER KEY INTEGRITY CHECK FAILED` in it means the restored key is not the key the database was encrypted with, and fails the drill');
   });
 
   it('zitadel: no such line is claimed', async () => {
