@@ -54,15 +54,30 @@ function library(): string | undefined {
   return libraryRoot;
 }
 
+/** Project root per folder: every construct of a file would otherwise walk the same folders again. */
+const ROOTS = new Map<string, string>();
+
 /** The root paths are shown relative to: the nearest folder with `.git` above the file, else the working directory. */
 function projectRoot(file: string): string {
-  let dir = dirname(file);
+  const start = dirname(file);
+  const known = ROOTS.get(start);
+  if (known !== undefined) return known;
+  let dir = start;
+  let root: string;
   for (;;) {
-    if (existsSync(resolve(dir, '.git'))) return dir;
+    if (existsSync(resolve(dir, '.git'))) {
+      root = dir;
+      break;
+    }
     const up = dirname(dir);
-    if (up === dir) return process.cwd();
+    if (up === dir) {
+      root = process.cwd();
+      break;
+    }
     dir = up;
   }
+  ROOTS.set(start, root);
+  return root;
 }
 
 function shown(file: string): string {
