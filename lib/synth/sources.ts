@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
@@ -45,13 +45,27 @@ function frameFile(raw: string): string {
   return raw.startsWith('file://') ? fileURLToPath(raw) : raw;
 }
 
-/** This file's folder's parent: `lib/` in the repository, `dist/lib/` in the package. */
+/**
+ * The library's `lib/` folder: the nearest folder named `lib` around this code, which is
+ * `lib/synth/sources.ts` in the repository, `dist/lib/synth/sources.js` in tsc's output and
+ * `dist/lib/index.js` in the package's bundled entry (scripts/bundle-entry.mjs). Never the
+ * folder above it: in the bundle that would be the package root (or, built beside an app, the
+ * app's own folder).
+ */
 let libraryRoot: string | undefined;
 function library(): string | undefined {
   if (libraryRoot !== undefined) return libraryRoot;
   const own = (new Error().stack ?? '').split('\n').slice(1).map((l) => FRAME.exec(l.trim())?.[1]).find((f) => f !== undefined);
-  libraryRoot = own ? resolve(dirname(frameFile(own)), '..') : '';
+  libraryRoot = own ? libFolderOf(frameFile(own)) : '';
   return libraryRoot;
+}
+
+/** The nearest folder named `lib` that holds `file`, or '' if there is none. */
+export function libFolderOf(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (basename(dir) === 'lib') return dir;
+    if (dirname(dir) === dir) return '';
+  }
 }
 
 /** Project root per folder: every construct of a file would otherwise walk the same folders again. */
@@ -85,27 +99,31 @@ function shown(file: string): string {
   return (rel === '' || isAbsolute(rel) ? file : rel).split(sep).join('/');
 }
 
-/** Files and lines of the current stack, innermost first, without this file's own frames. */
-function frames(): { file: string; line: number }[] {
+/**
+ * Files and lines of the current stack, innermost first, starting below `below` (the frames
+ * of `below` and of what it called are cut by V8, not by file name: in the package's bundled
+ * entry every frame of the library is in the same file).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any function of this file
+function frames(below: Function): { file: string; line: number }[] {
   const limit = Error.stackTraceLimit;
-  let stack: string;
+  const holder: { stack?: string } = {};
   try {
     // Library constructs nest deeply (MasterKeyCustody -> parts -> buckets): look far enough.
     Error.stackTraceLimit = 64;
-    stack = new Error().stack ?? '';
+    Error.captureStackTrace(holder, below);
   } finally {
     Error.stackTraceLimit = limit;
   }
   const out: { file: string; line: number }[] = [];
-  for (const line of stack.split('\n').slice(1)) {
+  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
     const m = FRAME.exec(line.trim());
     if (!m) continue;
     const raw = m[1];
     if (raw.startsWith('node:') || !(raw.startsWith('file://') || isAbsolute(raw))) continue;
     out.push({ file: frameFile(raw), line: Number(m[2]) });
   }
-  const own = out[0]?.file;
-  return out.filter((f) => f.file !== own);
+  return out;
 }
 
 function isLibrary(file: string): boolean {
@@ -115,7 +133,7 @@ function isLibrary(file: string): boolean {
 
 /** The first frame of the current stack outside this library, node_modules and Node itself: absolute path and line. */
 function userFrame(): { abs: string; line: number } | undefined {
-  const f = frames().find((x) => !isLibrary(x.file));
+  const f = frames(userFrame).find((x) => !isLibrary(x.file));
   return f ? { abs: f.file, line: f.line } : undefined;
 }
 
@@ -144,7 +162,7 @@ export function recordGrant(construct: IConstruct, kind: string, method: string,
   if (!stack) return;
   const f = userFrame();
   // [0] is the grant method itself; who called it? The library (a drill granting its reader) or the user.
-  const caller = frames()[1];
+  const caller = frames(recordGrant)[1];
   const internal = caller !== undefined && isLibrary(caller.file);
   const site = f ? { file: shown(f.abs), line: f.line, ...(internal ? {} : { call: sourceLine(f.abs, f.line) }) } : undefined;
   let list = GRANTS.get(stack);

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// node scripts/bundle-entry.mjs [outDir] [--keep-modules]
+//   (default outDir: dist; run by `npm run build` after tsc and scripts/bundle-zod.mjs)
+//
+// Replaces <outDir>/lib/index.js, the package's main entry as tsc emits it (a file that
+// requires ~150 sibling modules), with one esbuild bundle of the same JavaScript. Every
+// `cdktf synth` of an app that uses the library loads this entry: resolving, reading and
+// compiling 150 files one by one costs ~20 ms of each synth (bench/README.md, B1); one file
+// of the same code does not. The input is tsc's output (after scripts/bundle-zod.mjs), so tsc
+// stays the only compiler of the library: esbuild only joins files, it transforms nothing.
+//
+// - Packages stay external (`cdktf`, `constructs`, the providers, `jsonc-parser`, ...): the
+//   app's own copies are used, as before.
+// - The AWS-managed policy extract (~140 kB) stays a sibling module that is required only when
+//   a model meets an AWS-managed policy ARN, as lib/model/iam/aws-managed.ts intends.
+// - Names are kept (`keepNames`): class and function names appear in messages and stack traces.
+// - The other entries (the CLI, the `./report`, `./policy` and `./keyfile` subpath exports) are
+//   left as tsc emitted them; so are the files the bundle was made from, which they require.
+//
+// The script checks its own output: the bundle exports the same names as the file it replaces,
+// and requires no relative module other than the policy extract.
+// `--keep-modules` keeps tsc's entry as lib/index.modules.js (the bench's instrumented runs use it).
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const args = process.argv.slice(2);
+const keepModules = args.includes('--keep-modules');
+const root = join(import.meta.dirname, '..');
+const outDir = resolve(args.find((a) => !a.startsWith('--')) ?? join(root, 'dist'));
+const libDir = join(outDir, 'lib');
+const target = join(libDir, 'index.js');
+if (!existsSync(target)) {
+  process.stderr.write(`bundle-entry: ${target} does not exist; run tsc first (npm run build does)\n`);
+  process.exit(2);
+}
+
+/** The extract's path as the bundle (in lib/) requires it. */
+const EXTRACT = './model/iam/aws-managed.generated';
+
+const result = await build({
+  entryPoints: [target],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  packages: 'external',
+  keepNames: true,
+  legalComments: 'inline',
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'keep-policy-extract-lazy',
+      setup(b) {
+        b.onResolve({ filter: /aws-managed\.generated$/ }, () => ({ path: EXTRACT, external: true }));
+      },
+    },
+  ],
+});
+const code = result.outputFiles[0].text;
+
+const relativeRequires = [...code.matchAll(/require\((["'])(\.[^"']*)\1\)/g)].map((m) => m[2]);
+const unexpected = relativeRequires.filter((r) => r !== EXTRACT);
+if (unexpected.length) throw new Error(`bundle-entry: the bundle still requires ${unexpected.join(', ')}`);
+if (!relativeRequires.includes(EXTRACT)) throw new Error(`bundle-entry: the bundle no longer requires ${EXTRACT} lazily; update this script`);
+
+// Same export names as tsc's entry: a missing one would surface only in a user's import.
+const req = createRequire(target);
+const names = (file) => Object.keys(req(file)).filter((k) => k !== '__esModule').sort();
+const before = names(target);
+const tmp = join(libDir, `.index.bundle.${process.pid}.js`);
+writeFileSync(tmp, code);
+const after = names(tmp);
+if (JSON.stringify(before) !== JSON.stringify(after)) {
+  throw new Error(`bundle-entry: the bundle exports [${after.join(', ')}], tsc's entry [${before.join(', ')}]`);
+}
+if (keepModules) copyFileSync(target, join(libDir, 'index.modules.js'));
+renameSync(tmp, target);
+// On stderr: `npm pack --json` runs this as prepack and its stdout must stay JSON.
+process.stderr.write(`bundle-entry: ${target} (${Math.round(code.length / 1024)} kB, ${before.length} exports)\n`);
