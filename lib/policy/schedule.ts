@@ -351,57 +351,47 @@ function analyze(expression: string): ScheduleAnalysis {
 /** 1 = Sunday ... 7 = Saturday, as EventBridge counts. */
 const weekdayOf = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 1;
 
-/** Wall-clock date and time of `instant` in `timeZone`. */
+/** Wall-clock date and time of `instant` in `timeZone` (one {@link isTimeZone} accepts). */
 function wallClock(instant: Date, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number } {
-  // UTC (the drill default) needs no zone data: the first zoned Intl formatter loads ICU's
-  // time zone tables, ~13 ms of every synth that reports a drill's next run.
-  if (UTC_ZONES.has(timeZone)) {
+  // UTC (the drill default) needs no formatter: the first Intl.DateTimeFormat of a process
+  // loads ICU's locale and zone data, ~12 ms of every synth that reports a drill's next run.
+  const f = UTC_ZONES.has(timeZone) ? undefined : formatterOf(timeZone);
+  if (!f) {
     return { y: instant.getUTCFullYear(), mo: instant.getUTCMonth() + 1, d: instant.getUTCDate(), h: instant.getUTCHours(), mi: instant.getUTCMinutes() };
   }
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
+  const parts = f.formatToParts(instant);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute') };
 }
 
-/** True when `tz` is an IANA time zone this runtime knows (`UTC`, `Europe/Berlin`, ...). */
+/** True when `tz` is an IANA time zone this runtime knows (`UTC`, `Europe/Berlin`, `US/Eastern`, ...). */
 export function isTimeZone(tz: string): boolean {
-  if (UTC_ZONES.has(tz)) return true;
-  let known = timeZones.get(tz);
-  if (known === undefined && canonicalZones().has(tz)) known = true;
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      known = true;
-    } catch {
-      known = false;
-    }
-    timeZones.set(tz, known);
-  }
-  return known;
+  return UTC_ZONES.has(tz) || formatterOf(tz) !== undefined;
 }
 
 /** Names of UTC itself, which every runtime knows without loading zone data. */
 const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC']);
 
-// Building an Intl formatter costs ~0.1 ms; apps with many drills ask about the same few zones.
-const timeZones = new Map<string, boolean>();
-
-let canonical: ReadonlySet<string> | undefined;
 /**
- * The canonical IANA zones this runtime knows. The first formatter with a `timeZone` loads
- * ICU's zone data (~12 ms, a tenth of the library's synth overhead); the list costs ~2 ms.
- * Aliases (`US/Eastern`) are not in it and still go through a formatter.
+ * The wall-clock formatter of each zone asked about (null: not a zone). Asking whether a zone
+ * exists builds the formatter the next run needs anyway: a drill in a zone other than UTC has
+ * its next run computed by the construct (`now` given) or by the report (otherwise), so the
+ * ~12 ms of ICU data is paid once either way, and no extra zone list (~2 ms) is loaded.
  */
-function canonicalZones(): ReadonlySet<string> {
-  return (canonical ??= new Set(Intl.supportedValuesOf('timeZone')));
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+function formatterOf(timeZone: string): Intl.DateTimeFormat | undefined {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    } catch {
+      f = null;
+    }
+    // Apps ask about a few zones; a caller feeding many distinct strings must not grow it unbounded.
+    if (formatters.size > 1000) formatters.clear();
+    formatters.set(timeZone, f);
+  }
+  return f ?? undefined;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

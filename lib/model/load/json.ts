@@ -23,7 +23,18 @@
  * look-up of such a name finds data or nothing. Errors say where (line, column) and what kind
  * of problem, and never quote the file.
  */
-import { visit, ParseErrorCode } from 'jsonc-parser';
+import type * as Jsonc from 'jsonc-parser';
+
+/**
+ * jsonc-parser, loaded on first use: the synth-time check reads cdk.tf.json files that cdktf
+ * has just written with `JSON.parse` ({@link parseWrittenTerraformJson}), so a synth never
+ * needs the tokenizer and should not pay for loading its six modules.
+ */
+let jsoncParser: typeof Jsonc | undefined;
+function jsonc(): typeof Jsonc {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose, see above
+  return (jsoncParser ??= require('jsonc-parser') as typeof Jsonc);
+}
 
 /** Nesting deeper than this is refused: far beyond any Terraform configuration or plan, far below the stack limit. */
 export const MAX_JSON_DEPTH = 256;
@@ -99,24 +110,29 @@ export interface RawJson {
   readonly source: Source;
 }
 
-const KINDS: Readonly<Record<number, string>> = {
-  [ParseErrorCode.InvalidSymbol]: 'unexpected character',
-  [ParseErrorCode.InvalidNumberFormat]: 'invalid number',
-  [ParseErrorCode.PropertyNameExpected]: 'a property name in double quotes was expected',
-  [ParseErrorCode.ValueExpected]: 'a value was expected',
-  [ParseErrorCode.ColonExpected]: '":" was expected',
-  [ParseErrorCode.CommaExpected]: '"," was expected',
-  [ParseErrorCode.CloseBraceExpected]: '"}" was expected',
-  [ParseErrorCode.CloseBracketExpected]: '"]" was expected',
-  [ParseErrorCode.EndOfFileExpected]: 'text follows the end of the JSON value',
-  [ParseErrorCode.InvalidCommentToken]: 'comments are not JSON',
-  [ParseErrorCode.UnexpectedEndOfComment]: 'a comment is not closed',
-  [ParseErrorCode.UnexpectedEndOfString]: 'a string is not closed on its line',
-  [ParseErrorCode.UnexpectedEndOfNumber]: 'a number is cut off',
-  [ParseErrorCode.InvalidUnicode]: 'invalid \\u escape',
-  [ParseErrorCode.InvalidEscapeCharacter]: 'invalid escape sequence',
-  [ParseErrorCode.InvalidCharacter]: 'a control character inside a string (write it escaped)',
-};
+let kinds: Readonly<Record<number, string>> | undefined;
+/** What each jsonc-parser error code means, in words. */
+function kindsOf(): Readonly<Record<number, string>> {
+  const { ParseErrorCode } = jsonc();
+  return (kinds ??= {
+    [ParseErrorCode.InvalidSymbol]: 'unexpected character',
+    [ParseErrorCode.InvalidNumberFormat]: 'invalid number',
+    [ParseErrorCode.PropertyNameExpected]: 'a property name in double quotes was expected',
+    [ParseErrorCode.ValueExpected]: 'a value was expected',
+    [ParseErrorCode.ColonExpected]: '":" was expected',
+    [ParseErrorCode.CommaExpected]: '"," was expected',
+    [ParseErrorCode.CloseBraceExpected]: '"}" was expected',
+    [ParseErrorCode.CloseBracketExpected]: '"]" was expected',
+    [ParseErrorCode.EndOfFileExpected]: 'text follows the end of the JSON value',
+    [ParseErrorCode.InvalidCommentToken]: 'comments are not JSON',
+    [ParseErrorCode.UnexpectedEndOfComment]: 'a comment is not closed',
+    [ParseErrorCode.UnexpectedEndOfString]: 'a string is not closed on its line',
+    [ParseErrorCode.UnexpectedEndOfNumber]: 'a number is cut off',
+    [ParseErrorCode.InvalidUnicode]: 'invalid \\u escape',
+    [ParseErrorCode.InvalidEscapeCharacter]: 'invalid escape sequence',
+    [ParseErrorCode.InvalidCharacter]: 'a control character inside a string (write it escaped)',
+  });
+}
 
 /** `line L, column C` (1-based; columns count UTF-16 units) of an offset, counting line breaks as the scanner does. */
 function position(text: string, offset: number): string {
@@ -190,7 +206,7 @@ export function readJsonText(text: string, file: string): RawJson {
     put(v);
     stack.push(v);
   };
-  visit(
+  jsonc().visit(
     text,
     {
       onObjectBegin: (offset) => open(new RawObject(source), offset),
@@ -203,7 +219,7 @@ export function readJsonText(text: string, file: string): RawJson {
       onArrayEnd: () => void stack.pop(),
       onLiteralValue: (value: unknown) => put(value as RawValue),
       onError: (code, offset) => {
-        throw new JsonReadError(`${KINDS[code] ?? 'not JSON'} ${at(source, offset)}`, 'syntax');
+        throw new JsonReadError(`${kindsOf()[code] ?? 'not JSON'} ${at(source, offset)}`, 'syntax');
       },
     },
     { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
