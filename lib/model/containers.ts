@@ -126,3 +126,24 @@ export function readContainers(ctx: ModelContext, tagsOf: (r: TfResource) => Rec
   for (const r of ctx.ofType('aws_ecs_task_definition')) if (r.mode === 'managed') out.push(...ecsTasks(r, tagsOf(r)));
   return out;
 }
+
+/**
+ * The command line of a container (entrypoint, then command) as words, quotes around a word
+ * dropped. Several rules read it (KC001-KC003); a drill's restore job carries a script of
+ * ~25 kB, so it is split once per container, not once per rule.
+ */
+export function containerArgv(c: Container): readonly string[] {
+  let argv = argvs.get(c);
+  if (!argv) {
+    const out: string[] = [];
+    for (const part of [...c.entrypoint, ...c.command]) {
+      for (const tok of part.split(/\s+/)) {
+        const t = tok.replace(/^['"]+|['";]+$/g, '');
+        if (t) out.push(t);
+      }
+    }
+    argvs.set(c, (argv = Object.freeze(out)));
+  }
+  return argv;
+}
+const argvs = new WeakMap<Container, readonly string[]>();

@@ -4,6 +4,7 @@
  * carriers, 3-2-1 copies) are its views, in lib/model/views; the names that carry a key are
  * vocabulary, in lib/policy/keynames. Everything here is a pure function of the model.
  */
+import { containerArgv } from '../model/containers';
 import type { Container, CustodyModel, Manifest } from '../model/types';
 import { isKeyEnvName, isKeyFileEnvName, isKeyFileFlag } from '../policy/keynames';
 import type { RuleViolation } from './rule';
@@ -17,16 +18,9 @@ export function manifestViolation(model: CustodyModel, manifest: Manifest, messa
 // ---------------------------------------------------------------------------------------
 // Environment variables and command lines
 
-/** The argv a container runs: entrypoint then command, each element split on whitespace. */
-export function argvOf(c: Container): string[] {
-  const out: string[] = [];
-  for (const part of [...c.entrypoint, ...c.command]) {
-    for (const tok of part.split(/\s+/)) {
-      const t = tok.replace(/^['"]+|['";]+$/g, '');
-      if (t) out.push(t);
-    }
-  }
-  return out;
+/** The argv a container runs: entrypoint then command, each element split on whitespace ({@link containerArgv}, split once per container). */
+export function argvOf(c: Container): readonly string[] {
+  return containerArgv(c);
 }
 
 /** One flag on a command line, with its value when it has one (`--f v` or `--f=v`). */
