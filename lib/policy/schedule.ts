@@ -161,8 +161,12 @@ const LAST_YEAR = 2199;
 /** Simulation window: long enough to contain every calendar alignment (a 28-year cycle). */
 const SIM_FROM = 2000;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in `month` (1-12) of `year`, Gregorian (what Date computes, without a Date per month of the walk below). */
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return MONTH_DAYS[month - 1];
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 /** The fields of a cron body, each read into the values (or the day test) it matches. */

@@ -32,3 +32,16 @@ describe('UTC fast path', () => {
     expect(isTimeZone('utc ')).toBe(false);
   });
 });
+
+describe('month lengths of the schedule walk', () => {
+  it('gives February 29 days exactly in Gregorian leap years, as Date does', async () => {
+    // Through the public API: "the 29th of February" fires only in leap years, so its gap is
+    // 4 years (8 across 2096-2104, where 2100 is no leap year) and it is never quarterly.
+    const { analyzeSchedule } = await import('../../lib/policy/schedule');
+    const feb29 = analyzeSchedule('cron(0 10 29 2 ? *)');
+    expect(feb29.atLeastQuarterly).toBe(false);
+    expect(feb29.maxGapDays).toBe(8 * 365 + 1);
+    const last = analyzeSchedule('cron(0 10 L 2 ? *)');
+    expect(last.maxGapDays).toBe(366);
+  });
+});
