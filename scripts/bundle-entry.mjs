@@ -3,25 +3,29 @@
 //   (default outDir: dist; run by `npm run build` after tsc and scripts/bundle-zod.mjs)
 //
 // Replaces <outDir>/lib/index.js, the package's main entry as tsc emits it (a file that
-// requires ~150 sibling modules), with one esbuild bundle of the same JavaScript. Every
-// `cdktf synth` of an app that uses the library loads this entry: resolving, reading and
-// compiling 150 files one by one costs ~20 ms of each synth (bench/README.md, B1); one file
-// of the same code does not. The input is tsc's output (after scripts/bundle-zod.mjs), so tsc
-// stays the only compiler of the library: esbuild only joins files, it transforms nothing.
+// requires ~150 sibling modules), with one esbuild bundle of lib/index.ts and what it imports.
+// Every `cdktf synth` of an app that uses the library loads this entry, and B1
+// (bench/README.md) measured what the file-per-module form costs on each synth: resolving,
+// reading and compiling ~150 files one by one, then compiling every module body a second time
+// when it first runs. A scope-hoisted bundle compiles each byte once.
 //
-// - Packages stay external (`cdktf`, `constructs`, the providers, `jsonc-parser`, ...): the
-//   app's own copies are used, as before.
+// - The bundle is made from the TypeScript sources with esbuild, the transform the test suite
+//   runs them through (vitest and tsx); tsc still emits the declarations, the CLI and the
+//   subpath exports (`./report`, `./policy`, `./keyfile`), which stay file per module.
+//   test/package/construct-path.test.ts synthesizes the example from this bundle and from the
+//   sources and requires byte-identical output and identical props errors.
+// - zod is bundled (tree-shaken to what lib/vendor/zod.ts re-exports); every other package
+//   stays external (`cdktf`, `constructs`, the providers, `jsonc-parser`, ...): the app's own
+//   copies are used.
 // - The AWS-managed policy extract (~140 kB) stays a sibling module that is required only when
 //   a model meets an AWS-managed policy ARN, as lib/model/iam/aws-managed.ts intends.
 // - Names are kept (`keepNames`): class and function names appear in messages and stack traces.
-// - The other entries (the CLI, the `./report`, `./policy` and `./keyfile` subpath exports) are
-//   left as tsc emitted them; so are the files the bundle was made from, which they require.
 //
-// The script checks its own output: the bundle exports the same names as the file it replaces,
-// and requires no relative module other than the policy extract.
+// The script checks its own output: the bundle exports the same names as tsc's entry, and
+// requires no relative module other than the policy extract.
 // `--keep-modules` keeps tsc's entry as lib/index.modules.js (the bench's instrumented runs use it).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
@@ -39,22 +43,30 @@ if (!existsSync(target)) {
 /** The extract's path as the bundle (in lib/) requires it. */
 const EXTRACT = './model/iam/aws-managed.generated';
 
+const zodDir = join(root, 'node_modules', 'zod');
+const zodVersion = JSON.parse(readFileSync(join(zodDir, 'package.json'), 'utf8')).version;
+const zodLicense = readFileSync(join(zodDir, 'LICENSE'), 'utf8').trim();
+
 const result = await build({
-  entryPoints: [target],
+  entryPoints: [join(root, 'lib', 'index.ts')],
+  absWorkingDir: root,
+  tsconfig: join(root, 'tsconfig.json'),
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   write: false,
-  packages: 'external',
   keepNames: true,
   legalComments: 'inline',
   logLevel: 'warning',
+  banner: { js: `/*! cdktf-key-custody entry bundle (scripts/bundle-entry.mjs). It contains zod ${zodVersion}:\n${zodLicense.replace(/\*\//g, '* /')}\n*/` },
   plugins: [
     {
-      name: 'keep-policy-extract-lazy',
+      name: 'externals',
       setup(b) {
         b.onResolve({ filter: /aws-managed\.generated$/ }, () => ({ path: EXTRACT, external: true }));
+        // Bare specifiers: zod is bundled, every other package is the app's.
+        b.onResolve({ filter: /^[^./]/ }, (args) => (args.path === 'zod' || args.path.startsWith('zod/') ? undefined : { path: args.path, external: true }));
       },
     },
   ],
@@ -64,6 +76,7 @@ const code = result.outputFiles[0].text;
 const relativeRequires = [...code.matchAll(/require\((["'])(\.[^"']*)\1\)/g)].map((m) => m[2]);
 const unexpected = relativeRequires.filter((r) => r !== EXTRACT);
 if (unexpected.length) throw new Error(`bundle-entry: the bundle still requires ${unexpected.join(', ')}`);
+if (/require\(["']zod[/"']/.test(code)) throw new Error('bundle-entry: the bundle still requires the zod package');
 if (!relativeRequires.includes(EXTRACT)) throw new Error(`bundle-entry: the bundle no longer requires ${EXTRACT} lazily; update this script`);
 
 // Same export names as tsc's entry: a missing one would surface only in a user's import.
