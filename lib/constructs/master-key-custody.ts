@@ -167,14 +167,14 @@ const stackSchema = (what: string) =>
   cdktfObject<TerraformStack>(isStack, 'TerraformStack', `must be a TerraformStack (${what}); create one with new TerraformStack(app, "<name>")`);
 const providerSchema = (what: string) => cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', `must be a provider (${what})`);
 const account = () =>
-  z.string().refine((v) => Token.isUnresolved(v) || /^\d{12}$/.test(v), { error: (i) => `must be a 12-digit AWS account id; got "${String(i.input)}"` });
+  z.string().check(z.refine((v) => Token.isUnresolved(v) || /^\d{12}$/.test(v), { error: (i) => `must be a 12-digit AWS account id; got "${String(i.input)}"` }));
 
 /**
  * A part's props: only checked to be an object here (the record side, which also words the
  * error). The part validates them itself, so its errors name the part's path; the custom
  * side checks nothing and types the output as the part's props.
  */
-const partProps = <T>() => z.record(z.string(), z.unknown()).and(z.custom<T>());
+const partProps = <T>() => z.intersection(z.record(z.string(), z.unknown()), z.custom<T>());
 
 // Every prop of MasterKeyCustodyProps has its schema here (`satisfies` refuses a missing or
 // an extra key), and the schema's output is the props type, so the constructor reads only
@@ -183,62 +183,64 @@ const partProps = <T>() => z.record(z.string(), z.unknown()).and(z.custom<T>());
 const shape = () => ({
   // The key id and the app name the buckets, their roles and the drill are named after: checked
   // here, so that the refusal names this construct and its props rather than a bucket inside it.
-  keyId: z
-    .string()
-    .min(1, 'give the key id, e.g. "zitadel-prod"')
-    .refine((v) => v === '' || Token.isUnresolved(v) || NAME_PART.test(v), {
+  keyId: z.string().check(
+    z.minLength(1, 'give the key id, e.g. "zitadel-prod"'),
+    z.refine((v) => v === '' || Token.isUnresolved(v) || NAME_PART.test(v), {
       error: (i) => `must be 1-63 lowercase letters, digits and dashes, like "zitadel-prod": the backup buckets and their roles are named after it; got "${String(i.input)}"`,
     }),
+  ),
   // The profile, the hot copy and the copies are MasterKey's to validate.
-  profile: z.custom<AppProfile | string>().refine((v) => v !== undefined, 'give the app profile: "zitadel", "servos", "act" or genericProfile(...)'),
-  app: appNameSchema().optional(),
-  hotCopy: z.custom<HotCopy>().refine((v) => v !== undefined, 'give the hot copy, e.g. { kind: "host-file", path: "/etc/zitadel/masterkey" }'),
-  copies: z.custom<readonly KeyCopyDeclaration[]>().optional(),
-  appStack: stackSchema('the production app').optional(),
-  appProvider: providerSchema('docker provider of the production host').optional(),
-  keyStoreStack: stackSchema('the hot-copy store').optional(),
+  profile: z.custom<AppProfile | string>().check(z.refine((v) => v !== undefined, 'give the app profile: "zitadel", "servos", "act" or genericProfile(...)')),
+  app: z.optional(appNameSchema()),
+  hotCopy: z.custom<HotCopy>().check(z.refine((v) => v !== undefined, 'give the hot copy, e.g. { kind: "host-file", path: "/etc/zitadel/masterkey" }')),
+  copies: z.optional(z.custom<readonly KeyCopyDeclaration[]>()),
+  appStack: z.optional(stackSchema('the production app')),
+  appProvider: z.optional(providerSchema('docker provider of the production host')),
+  keyStoreStack: z.optional(stackSchema('the hot-copy store')),
   keyCustodyStack: stackSchema('key backups'),
-  keyCustodyProvider: providerSchema('AWS provider of the key-backup account').optional(),
-  keyAccountId: account().optional(),
+  keyCustodyProvider: z.optional(providerSchema('AWS provider of the key-backup account')),
+  keyAccountId: z.optional(account()),
   dbBackupStack: stackSchema('DB backups'),
-  dbBackupProvider: providerSchema('AWS provider of the DB-backup account').optional(),
-  dbAccountId: account().optional(),
-  existingDbBucket: z
-    .object({
-      bucketName: z.string().min(3, 'give the existing bucket\'s name'),
+  dbBackupProvider: z.optional(providerSchema('AWS provider of the DB-backup account')),
+  dbAccountId: z.optional(account()),
+  existingDbBucket: z.optional(
+    z.object({
+      bucketName: z.string().check(z.minLength(3, 'give the existing bucket\'s name')),
       restorableDays: z
         .number({ error: 'give restorableDays: how long the existing bucket keeps a backup restorable (its lifecycle), so that key backups can be made to outlive it (KC022)' })
-        .int()
-        .positive()
-        .max(MAX_RETENTION_DAYS, {
-          error: (i) => `must be at most ${MAX_RETENTION_DAYS} days (100 years), the longest a key backup can be kept to outlive it; got ${String(i.input)}`,
-        }),
-      drillReaderArn: z.string().min(1).optional(),
-    })
-    .optional(),
+        .check(
+          z.int(),
+          z.positive(),
+          z.maximum(MAX_RETENTION_DAYS, {
+            error: (i) => `must be at most ${MAX_RETENTION_DAYS} days (100 years), the longest a key backup can be kept to outlive it; got ${String(i.input)}`,
+          }),
+        ),
+      drillReaderArn: z.optional(z.string().check(z.minLength(1))),
+    }),
+  ),
   drillStack: stackSchema('the recovery drill\'s scratch docker host'),
   drillProvider: cdktfObject<TerraformProvider>(
     (v) => isProviderOf(v, 'docker'),
     'TerraformProvider',
     'must be the docker provider of the scratch host, e.g. new DockerProvider(drillStack, "scratch", { alias: "scratch", host: "ssh://deploy@scratch.example.com" })',
   ),
-  drillAwsStack: stackSchema('the drill\'s schedule and alarm').optional(),
-  drillAwsProvider: providerSchema('AWS provider of the drill account').optional(),
-  timezone: z.string().optional(),
-  masterKeyProps: partProps<NonNullable<MasterKeyCustodyProps['masterKeyProps']>>().optional(),
-  keyBucketProps: partProps<NonNullable<MasterKeyCustodyProps['keyBucketProps']>>().optional(),
-  dbBucketProps: partProps<NonNullable<MasterKeyCustodyProps['dbBucketProps']>>().optional(),
-  appProps: partProps<NonNullable<MasterKeyCustodyProps['appProps']>>().optional(),
-  drillProps: partProps<NonNullable<MasterKeyCustodyProps['drillProps']>>().optional(),
+  drillAwsStack: z.optional(stackSchema('the drill\'s schedule and alarm')),
+  drillAwsProvider: z.optional(providerSchema('AWS provider of the drill account')),
+  timezone: z.optional(z.string()),
+  masterKeyProps: z.optional(partProps<NonNullable<MasterKeyCustodyProps['masterKeyProps']>>()),
+  keyBucketProps: z.optional(partProps<NonNullable<MasterKeyCustodyProps['keyBucketProps']>>()),
+  dbBucketProps: z.optional(partProps<NonNullable<MasterKeyCustodyProps['dbBucketProps']>>()),
+  appProps: z.optional(partProps<NonNullable<MasterKeyCustodyProps['appProps']>>()),
+  drillProps: z.optional(partProps<NonNullable<MasterKeyCustodyProps['drillProps']>>()),
 }) satisfies Record<keyof MasterKeyCustodyProps, z.ZodType>;
 
 const buildSchema = () =>
-  z
-    .object(shape())
-    .refine((p) => !(p.existingDbBucket && p.dbBucketProps), {
+  z.object(shape()).check(
+    z.refine((p) => !(p.existingDbBucket && p.dbBucketProps), {
       message: 'give existingDbBucket (adopt a bucket) or dbBucketProps (configure the bucket this construct creates), not both',
       path: ['dbBucketProps'],
-    }) satisfies z.ZodType<MasterKeyCustodyProps>;
+    }),
+  ) satisfies z.ZodType<MasterKeyCustodyProps>;
 let builtSchema: ReturnType<typeof buildSchema> | undefined;
 const schema = () => (builtSchema ??= buildSchema());
 

@@ -52,11 +52,11 @@ export function secretNameProblem(name: string): string | undefined {
 
 /** A key file name inside the container: a plain file name, see {@link secretNameProblem}. */
 export function secretNameSchema() {
-  return z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain file name, e.g. "masterkey"')
-    .superRefine((v, ctx) => {
+  return z.string().check(
+    z.regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain file name, e.g. "masterkey"'),
+    z.superRefine((v, ctx) => {
       const why = secretNameProblem(v);
       if (why) ctx.addIssue({ code: 'custom', message: `secretName ${shownValue(v)} ${why}` });
-    });
+    }),
+  );
 }

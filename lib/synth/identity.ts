@@ -70,9 +70,11 @@ function releaseOf(v: object): string | undefined {
  * `message`, unless it looks like one from another copy of cdktf, which gets the two-copies fix.
  */
 export function cdktfObject<T>(recognize: (v: unknown) => boolean, className: string, message: string) {
-  return z.custom<T>().superRefine((v, ctx) => {
-    if (!recognize(v)) ctx.addIssue({ code: 'custom', message: otherCopyProblem(v, className) ?? message });
-  });
+  return z.custom<T>().check(
+    z.superRefine((v, ctx) => {
+      if (!recognize(v)) ctx.addIssue({ code: 'custom', message: otherCopyProblem(v, className) ?? message });
+    }),
+  );
 }
 
 /** The package and version this library's `cdktf` import loaded. */

@@ -108,56 +108,58 @@ export function keyPassingSchema(profile: AppProfile, construct: string, secretN
   const instead = `${construct} mounts the key file read-only at ${target} and passes it by path (${how})`;
   return z
     .object({
-      env: z.record(z.string(), z.string()).optional(),
-      command: z.array(z.string()).optional(),
-      entrypoint: z.array(z.string()).optional(),
-      secretName: secretNameSchema().optional(),
+      env: z.optional(z.record(z.string(), z.string())),
+      command: z.optional(z.array(z.string())),
+      entrypoint: z.optional(z.array(z.string())),
+      secretName: z.optional(secretNameSchema()),
     })
-    .superRefine((p, ctx) => {
-      for (const name of Object.keys(p.env ?? {})) {
-        if (profile.forbiddenEnv.includes(name) || isKeyEnvName(name)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['env', name],
-            message:
-              `environment variable "${name}" would carry the master key itself, readable through \`docker inspect\`, ` +
-              `/proc/<pid>/environ and the container's Terraform state (KC001); remove it: ${instead}`,
-          });
-        } else if ((profile.passing.kind === 'env' && name === profile.passing.variable) || isKeyFileEnvName(name)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['env', name],
-            message: `environment variable "${name}" is set by ${construct} to the mounted key file; remove it (to change the file name, set secretName)`,
-          });
-        }
-      }
-      for (const field of ['entrypoint', 'command'] as const) {
-        for (const t of flagTokens(p[field] ?? [])) {
-          const shown = t.inline ? `${t.flag}=` : t.flag;
-          if (isKeyFromEnvFlag(t.flag)) {
+    .check(
+      z.superRefine((p, ctx) => {
+        for (const name of Object.keys(p.env ?? {})) {
+          if (profile.forbiddenEnv.includes(name) || isKeyEnvName(name)) {
             ctx.addIssue({
               code: 'custom',
-              path: [field, t.index],
-              message: `flag "${shown}" makes the app read the master key from an environment variable (KC001); remove it: ${instead}`,
-            });
-          } else if (isKeyValueFlag(t.flag) || profile.forbiddenFlags.includes(t.flag)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [field, t.index],
+              path: ['env', name],
               message:
-                `flag "${shown}" puts the master key on the command line, visible in \`ps\`, /proc/<pid>/cmdline and the ` +
-                `container's Terraform state (KC002); remove it and its value: ${instead}`,
+                `environment variable "${name}" would carry the master key itself, readable through \`docker inspect\`, ` +
+                `/proc/<pid>/environ and the container's Terraform state (KC001); remove it: ${instead}`,
             });
-          } else if (profile.passing.kind === 'flag' && (t.flag === profile.passing.flag || isKeyFileFlag(t.flag))) {
+          } else if ((profile.passing.kind === 'env' && name === profile.passing.variable) || isKeyFileEnvName(name)) {
             ctx.addIssue({
               code: 'custom',
-              path: [field, t.index],
-              message: `flag "${shown}" is added by ${construct} after the command, pointing at the mounted key file; remove it (to change the file name, set secretName)`,
+              path: ['env', name],
+              message: `environment variable "${name}" is set by ${construct} to the mounted key file; remove it (to change the file name, set secretName)`,
             });
           }
         }
-      }
-    }) satisfies z.ZodType<KeyPassingProps>;
+        for (const field of ['entrypoint', 'command'] as const) {
+          for (const t of flagTokens(p[field] ?? [])) {
+            const shown = t.inline ? `${t.flag}=` : t.flag;
+            if (isKeyFromEnvFlag(t.flag)) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [field, t.index],
+                message: `flag "${shown}" makes the app read the master key from an environment variable (KC001); remove it: ${instead}`,
+              });
+            } else if (isKeyValueFlag(t.flag) || profile.forbiddenFlags.includes(t.flag)) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [field, t.index],
+                message:
+                  `flag "${shown}" puts the master key on the command line, visible in \`ps\`, /proc/<pid>/cmdline and the ` +
+                  `container's Terraform state (KC002); remove it and its value: ${instead}`,
+              });
+            } else if (profile.passing.kind === 'flag' && (t.flag === profile.passing.flag || isKeyFileFlag(t.flag))) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [field, t.index],
+                message: `flag "${shown}" is added by ${construct} after the command, pointing at the mounted key file; remove it (to change the file name, set secretName)`,
+              });
+            }
+          }
+        }
+      }),
+    ) satisfies z.ZodType<KeyPassingProps>;
 }
 
 /** The custody labels of an app container: which key it runs with. No `custody:role`: it is not a store. */

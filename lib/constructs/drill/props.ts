@@ -286,24 +286,26 @@ export interface RecoveryDrillProps {
 const TOKEN_RE = /\$\{|TfToken\[/;
 const NAME = /^[a-z0-9][a-z0-9_.-]{0,40}$/;
 
-const absoluteHostDir = z
-  .string()
-  .refine((v) => v.startsWith('/') && !v.split('/').includes('..') && !TOKEN_RE.test(v), { error: (i) => `must be an absolute literal host path; got "${String(i.input)}"` })
-  .superRefine((v, ctx) => {
+const absoluteHostDir = z.string().check(
+  z.refine((v) => v.startsWith('/') && !v.split('/').includes('..') && !TOKEN_RE.test(v), { error: (i) => `must be an absolute literal host path; got "${String(i.input)}"` }),
+  z.superRefine((v, ctx) => {
     // Bind-mounted into the restore jobs and quoted in the runbook, like the key's own paths.
     const why = v.startsWith('/') ? hostPathProblem(v) : undefined;
     if (why) ctx.addIssue({ code: 'custom', message: `${shownValue(v)} ${why}; give a plain absolute path, e.g. "/etc/key-custody/drill/key-restore"` });
-  });
+  }),
+);
 
 const credentialsSchema = z.object({
-  hostDir: absoluteHostDir.optional(),
-  profile: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]+$/, 'must be an AWS profile name')
-    .optional(),
+  hostDir: z.optional(absoluteHostDir),
+  profile: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'must be an AWS profile name'))),
 });
 
-const trustSchema = z.object({ principals: z.array(z.string().min(1)).min(1, 'name at least one principal'), externalId: z.string().min(2).optional() });
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+const trustSchema = z.object({
+  principals: z.array(nonEmpty()).check(z.minLength(1, 'name at least one principal')),
+  externalId: z.optional(z.string().check(z.minLength(2))),
+});
 
 // Where a part goes: any construct (a stack, or a construct inside one).
 const scopeSchema = z.custom<Construct>((v) => Construct.isConstruct(v), 'must be a construct: a TerraformStack, or a construct inside one');
@@ -318,87 +320,82 @@ const propsShape = {
   dbBucket: z.custom<DatabaseBackupBucket | AdoptedBackupBucket>((v) => hasBrand(v, 'DatabaseBackupBucket') || hasBrand(v, 'AdoptedBackupBucket'), {
     message: 'must be a DatabaseBackupBucket, or an adopted one (DatabaseBackupBucket.fromExistingBucket)',
   }),
-  dbReaderArn: z
-    .string()
-    .refine((v) => Token.isUnresolved(v) || /^arn:[a-z-]+:(iam|sts)::\d{12}:.+$/.test(v), { error: (i) => `must be an IAM role ARN like "arn:aws:iam::123456789012:role/drill-db-read"; got "${String(i.input)}"` })
-    .optional(),
+  dbReaderArn: z.optional(
+    z.string().check(
+      z.refine((v) => Token.isUnresolved(v) || /^arn:[a-z-]+:(iam|sts)::\d{12}:.+$/.test(v), {
+        error: (i) => `must be an IAM role ARN like "arn:aws:iam::123456789012:role/drill-db-read"; got "${String(i.input)}"`,
+      }),
+    ),
+  ),
   scratchProvider: cdktfObject<TerraformProvider>((v) => isProviderOf(v, 'docker'), 'TerraformProvider', 'must be a docker provider (DockerProvider) of the scratch host'),
-  productionProviders: z.array(cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a provider')).optional(),
-  drillId: z.string().regex(NAME, 'must be a lower-case id like "quarterly"').optional(),
-  schedule: z
-    .string()
-    .superRefine((v, ctx) => {
-      const a = analyzeSchedule(v);
-      // The schedule is written as it is: what AWS would refuse at apply time is refused here.
-      const unit = rateUnitProblem(v);
-      if (a.error) ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid EventBridge Scheduler expression: ${a.error}; e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
-      else if (unit) ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid EventBridge Scheduler expression: ${unit}; e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
-      else if (!a.atLeastQuarterly) ctx.addIssue({ code: 'custom', message: `"${v}" ${a.summary}: a drill must run at least quarterly (KC030); e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
-    })
-    .optional(),
-  timezone: z
-    .string()
-    .refine(isTimeZone, { error: (i) => `"${String(i.input)}" is not an IANA time zone; use e.g. "UTC" or "Europe/Berlin"` })
-    .optional(),
-  restoreAgeDays: z.number().int().min(0).max(3650).optional(),
-  stalenessDays: z
-    .number()
-    .int()
-    .min(QUARTER_DAYS, { error: (i) => `must be at least ${QUARTER_DAYS} days (one quarter), or the alarm fires between two on-time drills; got ${String(i.input)}` })
-    .max(3650)
-    .optional(),
-  lastPassedOn: z.iso.date('must be a date like "2025-01-06"').optional(),
-  now: z.date().optional(),
-  keyReaderTrust: trustSchema.optional(),
-  dbReaderTrust: trustSchema.optional(),
-  keyCredentials: credentialsSchema.optional(),
-  dbCredentials: credentialsSchema.optional(),
-  keyObjectPrefix: z
-    .string()
-    .regex(/^[A-Za-z0-9._/-]*$/, 'must be an S3 key prefix of letters, digits, ".", "_", "-" and "/"')
-    .optional(),
-  identityFile: absoluteHostDir.optional(),
-  breakGlassFile: absoluteHostDir.optional(),
-  appDatabase: z
-    .union([
+  productionProviders: z.optional(z.array(cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a provider'))),
+  drillId: z.optional(z.string().check(z.regex(NAME, 'must be a lower-case id like "quarterly"'))),
+  schedule: z.optional(
+    z.string().check(
+      z.superRefine((v, ctx) => {
+        const a = analyzeSchedule(v);
+        // The schedule is written as it is: what AWS would refuse at apply time is refused here.
+        const unit = rateUnitProblem(v);
+        if (a.error) ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid EventBridge Scheduler expression: ${a.error}; e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
+        else if (unit) ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid EventBridge Scheduler expression: ${unit}; e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
+        else if (!a.atLeastQuarterly) ctx.addIssue({ code: 'custom', message: `"${v}" ${a.summary}: a drill must run at least quarterly (KC030); e.g. "${DEFAULT_DRILL_SCHEDULE}"` });
+      }),
+    ),
+  ),
+  timezone: z.optional(z.string().check(z.refine(isTimeZone, { error: (i) => `"${String(i.input)}" is not an IANA time zone; use e.g. "UTC" or "Europe/Berlin"` }))),
+  restoreAgeDays: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(3650))),
+  stalenessDays: z.optional(
+    z.number().check(
+      z.int(),
+      z.minimum(QUARTER_DAYS, { error: (i) => `must be at least ${QUARTER_DAYS} days (one quarter), or the alarm fires between two on-time drills; got ${String(i.input)}` }),
+      z.maximum(3650),
+    ),
+  ),
+  lastPassedOn: z.optional(z.iso.date('must be a date like "2025-01-06"')),
+  now: z.optional(z.date()),
+  keyReaderTrust: z.optional(trustSchema),
+  dbReaderTrust: z.optional(trustSchema),
+  keyCredentials: z.optional(credentialsSchema),
+  dbCredentials: z.optional(credentialsSchema),
+  keyObjectPrefix: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/-]*$/, 'must be an S3 key prefix of letters, digits, ".", "_", "-" and "/"'))),
+  identityFile: z.optional(absoluteHostDir),
+  breakGlassFile: z.optional(absoluteHostDir),
+  appDatabase: z.optional(
+    z.union([
       z.object({ kind: z.literal('postgres'), env: z.record(z.string(), z.string()) }),
-      z.object({ kind: z.literal('sqlite'), file: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a file name such as "servos.db"'), dir: z.string().optional(), env: z.record(z.string(), z.string()).optional() }),
-    ])
-    .optional(),
-  recorderCredentials: credentialsSchema.optional(),
-  drillLogHostPath: absoluteHostDir.optional(),
-  dockerDataRoot: absoluteHostDir.optional(),
-  dbBackupPrefix: z.string().optional(),
-  keyFileOwner: z
-    .string()
-    .regex(/^\d+:\d+$/, 'must be a numeric "uid:gid" such as "1000:1000"')
-    .optional(),
-  appUser: z.string().min(1).optional(),
-  appEnv: z.record(z.string(), z.string()).optional(),
-  appCommand: z.array(z.string()).optional(),
-  appImage: z.string().min(1).optional(),
-  databaseImage: z.string().min(1).optional(),
-  databaseName: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain PostgreSQL database name')
-    .optional(),
-  fetchImage: z.string().min(1).optional(),
-  toolsImage: z.string().min(1).optional(),
-  readinessTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
-  namePrefix: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be at most 31 lower-case letters, digits and dashes')
-    .optional(),
-  subscribers: z.array(z.object({ protocol: z.string().min(1), endpoint: z.string().min(1) })).optional(),
-  pagerTopicArns: z.array(z.string().min(1)).optional(),
-  alarm: z.boolean().optional(),
-  log: z.boolean().optional(),
-  drillLogPath: z.string().min(1).optional(),
-  awsScope: scopeSchema.optional(),
-  awsProvider: cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a provider').optional(),
-  dockerScope: scopeSchema.optional(),
-  keyReaderScope: scopeSchema.optional(),
-  dbReaderScope: scopeSchema.optional(),
+      z.object({
+        kind: z.literal('sqlite'),
+        file: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/, 'must be a file name such as "servos.db"')),
+        dir: z.optional(z.string()),
+        env: z.optional(z.record(z.string(), z.string())),
+      }),
+    ]),
+  ),
+  recorderCredentials: z.optional(credentialsSchema),
+  drillLogHostPath: z.optional(absoluteHostDir),
+  dockerDataRoot: z.optional(absoluteHostDir),
+  dbBackupPrefix: z.optional(z.string()),
+  keyFileOwner: z.optional(z.string().check(z.regex(/^\d+:\d+$/, 'must be a numeric "uid:gid" such as "1000:1000"'))),
+  appUser: z.optional(nonEmpty()),
+  appEnv: z.optional(z.record(z.string(), z.string())),
+  appCommand: z.optional(z.array(z.string())),
+  appImage: z.optional(nonEmpty()),
+  databaseImage: z.optional(nonEmpty()),
+  databaseName: z.optional(z.string().check(z.regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain PostgreSQL database name'))),
+  fetchImage: z.optional(nonEmpty()),
+  toolsImage: z.optional(nonEmpty()),
+  readinessTimeoutSeconds: z.optional(z.number().check(z.int(), z.minimum(10), z.maximum(3600))),
+  namePrefix: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be at most 31 lower-case letters, digits and dashes'))),
+  subscribers: z.optional(z.array(z.object({ protocol: nonEmpty(), endpoint: nonEmpty() }))),
+  pagerTopicArns: z.optional(z.array(nonEmpty())),
+  alarm: z.optional(z.boolean()),
+  log: z.optional(z.boolean()),
+  drillLogPath: z.optional(nonEmpty()),
+  awsScope: z.optional(scopeSchema),
+  awsProvider: z.optional(cdktfObject<TerraformProvider>(isProvider, 'TerraformProvider', 'must be a provider')),
+  dockerScope: z.optional(scopeSchema),
+  keyReaderScope: z.optional(scopeSchema),
+  dbReaderScope: z.optional(scopeSchema),
 } satisfies Record<keyof RecoveryDrillProps, z.ZodType>;
 
 export const propsSchema = z.object(propsShape) satisfies z.ZodType<RecoveryDrillProps>;
