@@ -19,13 +19,16 @@
 //   copies are used.
 // - The AWS-managed policy extract (~140 kB) stays a sibling module that is required only when
 //   a model meets an AWS-managed policy ARN, as lib/model/iam/aws-managed.ts intends.
-// - Names are kept (`keepNames`): class and function names appear in messages and stack traces.
+// - Names are not pinned (`keepNames` adds ~170 kB of `__name(...)` calls, ~2 ms of every
+//   load): where two modules have a top-level function of the same name, esbuild renames one
+//   (`shown2`), which only a stack trace shows. A class renamed that way would change its
+//   `.name`, so the script refuses a bundle in which any class lost its name.
 //
 // The script checks its own output: the bundle exports the same names as tsc's entry, and
 // requires no relative module other than the policy extract.
 // `--keep-modules` keeps tsc's entry as lib/index.modules.js (the bench's instrumented runs use it).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
@@ -43,6 +46,23 @@ if (!existsSync(target)) {
 /** The extract's path as the bundle (in lib/) requires it. */
 const EXTRACT = './model/iam/aws-managed.generated';
 
+/** Every `class` declaration of lib/ and of zod's sources, to tell a renamed class from one named so. */
+let classText;
+function classSources() {
+  if (classText !== undefined) return classText;
+  const parts = [];
+  const walk = (dir, ext) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p, ext);
+      else if (ext.some((x) => e.name.endsWith(x))) parts.push(readFileSync(p, 'utf8').match(/\bclass\s+[A-Za-z_$][\w$]*/g)?.join('\n') ?? '');
+    }
+  };
+  walk(join(root, 'lib'), ['.ts']);
+  walk(join(root, 'node_modules', 'zod', 'v4'), ['.js']);
+  return (classText = parts.join('\n'));
+}
+
 const zodDir = join(root, 'node_modules', 'zod');
 const zodVersion = JSON.parse(readFileSync(join(zodDir, 'package.json'), 'utf8')).version;
 const zodLicense = readFileSync(join(zodDir, 'LICENSE'), 'utf8').trim();
@@ -56,7 +76,7 @@ const result = await build({
   format: 'cjs',
   target: 'node20',
   write: false,
-  keepNames: true,
+  keepNames: false,
   legalComments: 'inline',
   logLevel: 'warning',
   banner: { js: `/*! cdktf-key-custody entry bundle (scripts/bundle-entry.mjs). It contains zod ${zodVersion}:\n${zodLicense.replace(/\*\//g, '* /')}\n*/` },
@@ -77,6 +97,10 @@ const relativeRequires = [...code.matchAll(/require\((["'])(\.[^"']*)\1\)/g)].ma
 const unexpected = relativeRequires.filter((r) => r !== EXTRACT);
 if (unexpected.length) throw new Error(`bundle-entry: the bundle still requires ${unexpected.join(', ')}`);
 if (/require\(["']zod[/"']/.test(code)) throw new Error('bundle-entry: the bundle still requires the zod package');
+// esbuild writes a hoisted class as `var Name = class ...` (its `.name` is then the variable's).
+const bundledClasses = [...code.matchAll(/(?:\bclass\s+|\bvar\s+)([A-Za-z_$][\w$]*?\d+)(?:\s*=\s*class\b|\s*(?:extends\b|\{))/g)].map((m) => m[1]);
+const renamedClasses = [...new Set(bundledClasses)].filter((name) => !new RegExp(`\\bclass\\s+${name.replace(/\$/g, '\\$')}\\b`).test(classSources()));
+if (renamedClasses.length) throw new Error(`bundle-entry: esbuild renamed class(es) ${renamedClasses.join(', ')} (a name clash between modules); rename one of the clashing classes in lib/`);
 if (!relativeRequires.includes(EXTRACT)) throw new Error(`bundle-entry: the bundle no longer requires ${EXTRACT} lazily; update this script`);
 
 // Same export names as tsc's entry: a missing one would surface only in a user's import.
