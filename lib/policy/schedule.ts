@@ -355,14 +355,22 @@ function analyze(expression: string): ScheduleAnalysis {
 /** 1 = Sunday ... 7 = Saturday, as EventBridge counts. */
 const weekdayOf = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 1;
 
+/** A wall-clock date and time: year, month (1-12), day, hour, minute. */
+interface Wall {
+  readonly y: number;
+  readonly mo: number;
+  readonly d: number;
+  readonly h: number;
+  readonly mi: number;
+}
+
+/** The UTC fields of `instant`: its wall clock in UTC. */
+const utcWall = (instant: Date): Wall => ({ y: instant.getUTCFullYear(), mo: instant.getUTCMonth() + 1, d: instant.getUTCDate(), h: instant.getUTCHours(), mi: instant.getUTCMinutes() });
+
 /** Wall-clock date and time of `instant` in `timeZone` (one {@link isTimeZone} accepts). */
-function wallClock(instant: Date, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number } {
-  // UTC (the drill default) needs no formatter: the first Intl.DateTimeFormat of a process
-  // loads ICU's locale and zone data, ~12 ms of every synth that reports a drill's next run.
+function wallClock(instant: Date, timeZone: string): Wall {
   const f = UTC_ZONES.has(timeZone) ? undefined : formatterOf(timeZone);
-  if (!f) {
-    return { y: instant.getUTCFullYear(), mo: instant.getUTCMonth() + 1, d: instant.getUTCDate(), h: instant.getUTCHours(), mi: instant.getUTCMinutes() };
-  }
+  if (!f) return utcWall(instant);
   const parts = f.formatToParts(instant);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute') };
@@ -370,18 +378,23 @@ function wallClock(instant: Date, timeZone: string): { y: number; mo: number; d:
 
 /** True when `tz` is an IANA time zone this runtime knows (`UTC`, `Europe/Berlin`, `US/Eastern`, ...). */
 export function isTimeZone(tz: string): boolean {
-  return UTC_ZONES.has(tz) || formatterOf(tz) !== undefined;
+  return UTC_ZONES.has(tz) || canonicalZones().has(tz) || formatterOf(tz) !== undefined;
 }
 
 /** Names of UTC itself, which every runtime knows without loading zone data. */
 const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC']);
 
+let canonical: ReadonlySet<string> | undefined;
 /**
- * The wall-clock formatter of each zone asked about (null: not a zone). Asking whether a zone
- * exists builds the formatter the next run needs anyway: a drill in a zone other than UTC has
- * its next run computed by the construct (`now` given) or by the report (otherwise), so the
- * ~12 ms of ICU data is paid once either way, and no extra zone list (~2 ms) is loaded.
+ * The canonical IANA zones this runtime knows (~2 ms to list). The first Intl.DateTimeFormat
+ * of a process loads ICU's locale and zone data, ~12 ms of a synth, so a zone is looked up
+ * here first; aliases (`US/Eastern`) are not in the list and still go through a formatter.
  */
+function canonicalZones(): ReadonlySet<string> {
+  return (canonical ??= new Set(Intl.supportedValuesOf('timeZone')));
+}
+
+/** The wall-clock formatter of each zone asked about (null: not a zone). */
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
 function formatterOf(timeZone: string): Intl.DateTimeFormat | undefined {
   let f = formatters.get(timeZone);
@@ -401,6 +414,12 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat | undefined {
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /**
+ * How far a zone's wall clock can be from UTC: today's offsets run from -12:00 to +14:00;
+ * the margin covers any zone the tz database may add.
+ */
+const MAX_OFFSET_MS = 16 * 3_600_000;
+
+/**
  * The next time a cron expression fires strictly after `now`, as wall-clock time in its
  * zone: `2026-01-05T10:00[Europe/Berlin]` (RFC 9557 style). Undefined for `rate`/`at`
  * expressions, which depend on when the schedule was created or fire once, and for what
@@ -411,8 +430,23 @@ export function nextCronRun(expression: string, timeZone: string, now: Date): st
   if (parts?.kind !== 'cron') return undefined;
   const cron = parseCron(parts.body);
   if (typeof cron === 'string') return undefined;
+  const shown = (w: Wall | undefined) => (w ? `${pad(w.y, 4)}-${pad(w.mo)}-${pad(w.d)}T${pad(w.h)}:${pad(w.mi)}[${timeZone}]` : undefined);
+  if (UTC_ZONES.has(timeZone)) return shown(firstRunAfter(cron, utcWall(now)));
+  // Now's wall clock in the zone lies within MAX_OFFSET_MS of its UTC fields. When the schedule
+  // does not fire inside that window, the run after its earliest and after its latest possible
+  // wall clock is one and the same, and it is the answer without the zone's offset (and
+  // without the ~12 ms of ICU data a zoned formatter costs). Inside the window, ask the zone.
+  const early = firstRunAfter(cron, utcWall(new Date(now.getTime() - MAX_OFFSET_MS)));
+  const late = firstRunAfter(cron, utcWall(new Date(now.getTime() + MAX_OFFSET_MS)));
+  if (early && late && sameWall(early, late)) return shown(early);
+  return shown(firstRunAfter(cron, wallClock(now, timeZone)));
+}
+
+const sameWall = (a: Wall, b: Wall) => a.y === b.y && a.mo === b.mo && a.d === b.d && a.h === b.h && a.mi === b.mi;
+
+/** The first wall-clock time the cron fires strictly after `start`, within three years. */
+function firstRunAfter(cron: Cron, start: Wall): Wall | undefined {
   const { minutes, hours, months, years, day } = cron;
-  const start = wallClock(now, timeZone);
   const nowKey = [start.y, start.mo, start.d, start.h, start.mi];
   const later = (c: number[]) => {
     for (let i = 0; i < c.length; i++) if (c[i] !== nowKey[i]) return c[i] > nowKey[i];
@@ -429,7 +463,7 @@ export function nextCronRun(expression: string, timeZone: string, now: Date): st
     if (!years.has(y) || !months.has(mo) || !day(d, weekdayOf(y, mo, d), daysIn(y, mo))) continue;
     for (const h of hs) {
       for (const mi of ms) {
-        if (later([y, mo, d, h, mi])) return `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}[${timeZone}]`;
+        if (later([y, mo, d, h, mi])) return { y, mo, d, h, mi };
       }
     }
   }
