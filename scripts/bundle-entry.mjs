@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // node scripts/bundle-entry.mjs [outDir] [--keep-modules]
-//   (default outDir: dist; run by `npm run build` after tsc and scripts/bundle-zod.mjs)
+//   (default outDir: dist; run by `npm run build` after tsc)
 //
 // Replaces <outDir>/lib/index.js, the package's main entry as tsc emits it (a file that
 // requires ~150 sibling modules), with one esbuild bundle of lib/index.ts and what it imports.

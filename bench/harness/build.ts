@@ -1,7 +1,7 @@
 /**
  * Compile the library, the benchmark children and the examples to plain JS in a temp dir, the
- * way `npm run build` compiles the package (tsc, then scripts/bundle-zod.mjs and
- * scripts/bundle-entry.mjs), so that every measured child runs precompiled code under plain
+ * way `npm run build` compiles the package (tsc, then scripts/bundle-entry.mjs), so that every
+ * measured child runs precompiled code under plain
  * `node`: no tsx/esbuild transform on the clock (tsx transforms each .ts file on first load,
  * which inflates import and synth times by an amount that depends on the transform cache,
  * i.e. noise).
@@ -34,11 +34,7 @@ export function compile(repo: string): Build {
     throw new Error(`tsc failed (exit ${res.status}):\n${(res.stdout + res.stderr).slice(-4000)}`);
   }
   symlinkSync(join(repo, 'node_modules'), join(out, 'node_modules'), 'dir');
-  // The same post-tsc step as `npm run build`: the compiled lib/vendor/zod.js becomes the
-  // bundle the package ships (scripts/bundle-zod.mjs), so the bench measures the built package.
-  const bundle = spawnSync(process.execPath, [join(repo, 'scripts', 'bundle-zod.mjs'), out], { cwd: repo, encoding: 'utf8' });
-  if (bundle.status !== 0) throw new Error(`scripts/bundle-zod.mjs failed (exit ${bundle.status}):\n${(bundle.stdout + bundle.stderr).slice(-4000)}`);
-  // Then the entry bundle (scripts/bundle-entry.mjs), as `npm run build` makes it; tsc's entry
+  // The same post-tsc step as `npm run build`: the entry bundle (scripts/bundle-entry.mjs); tsc's entry
   // is kept beside it as lib/index.modules.js for the instrumented runs (children/synth.ts --phases).
   const entry = spawnSync(process.execPath, [join(repo, 'scripts', 'bundle-entry.mjs'), out, '--keep-modules'], { cwd: repo, encoding: 'utf8' });
   if (entry.status !== 0) throw new Error(`scripts/bundle-entry.mjs failed (exit ${entry.status}):\n${(entry.stdout + entry.stderr).slice(-4000)}`);

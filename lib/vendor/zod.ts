@@ -7,11 +7,12 @@
 // mini's is about a third of that and builds the library's schemas in less than half the time,
 // paid on every `cdktf synth` (bench/README.md, B1).
 //
-// Why a bundle: `require('zod')` loads 95 modules and about 1 MB of JavaScript (every locale,
-// the JSON Schema converters). `npm run build` (scripts/bundle-zod.mjs) therefore replaces the
-// compiled form of this file with an esbuild bundle holding only what these exports reach, so
-// the installed package never loads the zod package at run time. Run from source (tests, tsx)
-// this file is a plain re-export of zod/mini. The bundle is zod's own code, version for version.
+// Why bundled: `require('zod')` loads 95 modules and about 1 MB of JavaScript (every locale,
+// the JSON Schema converters). The package's entry (scripts/bundle-entry.mjs) is one esbuild
+// bundle with only what these exports reach inside, so the installed package never loads the
+// zod package to construct. Run from source (tests, tsx), and in tsc's per-module output that
+// only deep imports reach, this file is a plain re-export of zod/mini. The bundled code is
+// zod's own, version for version.
 import { config } from 'zod/mini';
 // By name from the locales index, which the bundle tree-shakes to the English file alone (zod's
 // modules are free of side effects). Not mini's `locales` namespace, which brings every language
